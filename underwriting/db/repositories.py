@@ -1,0 +1,137 @@
+"""Repositories: every read is filtered by the principal's scope; nothing here commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from underwriting.access import Principal, Resource
+from underwriting.db.scope import visible
+from underwriting.db.tables import (
+    ApiKey,
+    Base,
+    Engagement,
+    Finding,
+    IdempotencyRecord,
+    Organisation,
+    ServiceRecord,
+)
+
+Row = TypeVar("Row", bound=Base)
+
+
+class Repository(Generic[Row]):
+    """Scoped get, cursor page and add for one table."""
+
+    def __init__(self, session: Session, table: type[Row], resource: Resource) -> None:
+        self.session, self.table, self.resource = session, table, resource
+
+    def get(self, ident: int, principal: Principal | None = None) -> Row | None:
+        """The row with primary key ``ident``, or ``None`` if absent or out of scope.
+        ``principal=None`` reads unscoped: only for rows the caller has just written."""
+        query = select(self.table).where(self.table.id == ident)
+        if principal is not None:
+            query = query.where(visible(self.resource, principal))
+        return self.session.scalars(query).first()
+
+    def page(
+        self,
+        principal: Principal,
+        *,
+        after: int | None,
+        limit: int,
+        filters: Mapping[str, Any] | None = None,
+    ) -> Sequence[Row]:
+        """Up to ``limit`` visible rows with id above ``after``, in id order."""
+        query = select(self.table).where(visible(self.resource, principal))
+        for column, value in (filters or {}).items():
+            if value is not None:
+                query = query.where(getattr(self.table, column) == value)
+        if after is not None:
+            query = query.where(self.table.id > after)
+        return self.session.scalars(query.order_by(self.table.id).limit(limit)).all()
+
+    def add(self, row: Row) -> Row:
+        """Stage ``row``; ``UnitOfWork.flush`` sends it and assigns its id."""
+        self.session.add(row)
+        return row
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(self.table)) or 0
+
+
+class OrganisationRepository(Repository[Organisation]):
+    def by_credit_code(self, code: str) -> Organisation | None:
+        query = select(Organisation).where(Organisation.credit_code == code)
+        return self.session.scalars(query).first()
+
+
+class ServiceRecordRepository(Repository[ServiceRecord]):
+    def insert_many(self, records: list[dict[str, Any]], findings: list[list[dict]]) -> list[int]:
+        """Insert records and their findings with two multi-row statements; returns the new
+        record ids in input order."""
+        statement = insert(ServiceRecord).returning(ServiceRecord.id, sort_by_parameter_order=True)
+        ids = list(self.session.scalars(statement, records))
+        rows = [
+            {**finding, "service_record_id": record_id}
+            for record_id, record_findings in zip(ids, findings, strict=True)
+            for finding in record_findings
+        ]
+        if rows:
+            self.session.execute(insert(Finding), rows)
+        return ids
+
+    def superseded(self, ids: Iterable[int]) -> set[int]:
+        """Which of ``ids`` a later record already supersedes."""
+        query = select(ServiceRecord.supersedes_id).where(ServiceRecord.supersedes_id.in_(ids))
+        return set(self.session.scalars(query))
+
+
+class EngagementRepository(Repository[Engagement]):
+    def visible_by_id(self, ids: Iterable[int], principal: Principal) -> dict[int, Engagement]:
+        query = select(Engagement).where(
+            Engagement.id.in_(list(ids)), visible(Resource.ENGAGEMENT, principal)
+        )
+        return {row.id: row for row in self.session.scalars(query)}
+
+
+class ApiKeyRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def by_hash(self, key_hash: str) -> ApiKey | None:
+        return self.session.scalars(select(ApiKey).where(ApiKey.key_hash == key_hash)).first()
+
+    def get(self, ident: int) -> ApiKey | None:
+        return self.session.get(ApiKey, ident)
+
+    def add(self, row: ApiKey) -> ApiKey:
+        self.session.add(row)
+        return row
+
+
+class IdempotencyRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def find(self, api_key_id: int, key: str) -> IdempotencyRecord | None:
+        query = select(IdempotencyRecord).where(
+            IdempotencyRecord.api_key_id == api_key_id, IdempotencyRecord.key == key
+        )
+        return self.session.scalars(query).first()
+
+    def add(self, row: IdempotencyRecord) -> None:
+        self.session.add(row)
+
+
+__all__ = [
+    "ApiKeyRepository",
+    "EngagementRepository",
+    "IdempotencyRepository",
+    "OrganisationRepository",
+    "Repository",
+    "ServiceRecordRepository",
+]

@@ -1,0 +1,46 @@
+"""Every table, importable from one place so that ``Base.metadata`` is complete."""
+
+from underwriting.db.tables.access import ApiKey, AuditEvent, IdempotencyRecord
+from underwriting.db.tables.base import Base
+from underwriting.db.tables.book import (
+    Audit,
+    Engagement,
+    Enterprise,
+    Finding,
+    Firm,
+    HazardSnapshot,
+    Organisation,
+    ServiceRecord,
+)
+from underwriting.db.tables.contracts import (
+    Policy,
+    PolicyEngagement,
+    PolicyTransaction,
+    Quote,
+    RatingModel,
+)
+from underwriting.db.tables.losses import Claim, Incident, LedgerEntry, LedgerTransaction
+
+__all__ = [
+    "ApiKey",
+    "Audit",
+    "AuditEvent",
+    "Base",
+    "Claim",
+    "Engagement",
+    "Enterprise",
+    "Finding",
+    "Firm",
+    "HazardSnapshot",
+    "IdempotencyRecord",
+    "Incident",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "Organisation",
+    "Policy",
+    "PolicyEngagement",
+    "PolicyTransaction",
+    "Quote",
+    "RatingModel",
+    "ServiceRecord",
+]

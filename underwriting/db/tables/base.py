@@ -1,0 +1,95 @@
+"""Declarative base, naming convention and column helpers shared by every table module.
+
+Money is ``NUMERIC(18, 2)`` in CNY; rates are double precision in [0, 1]; dates end in
+``_date`` and timestamps in ``_at`` (timezone-aware, UTC).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Dialect, Integer, MetaData, Numeric, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """A ``Decimal`` with a fixed number of places, never a float.
+
+    PostgreSQL stores ``NUMERIC(18, places)``. SQLite has no exact decimal type (its NUMERIC
+    affinity keeps a double), so there the column is an integer count of the smallest unit
+    (fen, for money), and checks written in SQL (``amount >= 0``) read the same on both. A
+    value finer than the unit is refused rather than rounded: rounding is the caller's
+    decision, not storage's.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, places: int = 2) -> None:
+        super().__init__(18, places)
+        self.places = places
+        self.unit = Decimal(1).scaleb(-places)
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(18, self.places, asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        value = Decimal(value)
+        if value != value.quantize(self.unit):
+            raise ValueError(f"value must be a whole multiple of {self.unit}; got ({value})")
+        if dialect.name == "sqlite":
+            return int(value.scaleb(self.places))
+        return value.quantize(self.unit)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(value).scaleb(-self.places).quantize(self.unit)
+        return Decimal(value).quantize(self.unit)
+
+
+def Money() -> ExactDecimal:  # noqa: N802 - reads as a column type
+    """CNY to the fen: ``NUMERIC(18, 2)`` on PostgreSQL, integer fen on SQLite."""
+    return ExactDecimal(2)
+
+
+# SQLite's 64-bit rowid alias must be spelled INTEGER PRIMARY KEY.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def in_enum(column: str, enum: type[StrEnum]) -> str:
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    return f"{column} IN ({values})"
+
+
+def rate_range(column: str) -> str:
+    return f"{column} >= 0 AND {column} <= 1"
+
+
+def score_range(column: str) -> str:
+    return f"{column} >= 0 AND {column} <= 100"
+
+
+def created_at_column() -> Mapped[datetime]:
+    return mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,0 +1,102 @@
+"""The unit of work: one session, one transaction, rolled back unless the use case commits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from underwriting.access import Resource
+from underwriting.db.repositories import (
+    ApiKeyRepository,
+    EngagementRepository,
+    IdempotencyRepository,
+    OrganisationRepository,
+    Repository,
+    ServiceRecordRepository,
+)
+from underwriting.db.tables import (
+    Audit,
+    Engagement,
+    Enterprise,
+    Firm,
+    HazardSnapshot,
+    Organisation,
+    ServiceRecord,
+)
+from underwriting.errors import UnderwritingError
+
+
+class ConstraintViolated(UnderwritingError):
+    """The database refused a write: a unique, check or foreign-key constraint."""
+
+    def __init__(self, constraint: str, detail: str) -> None:
+        super().__init__(f"constraint {constraint!r} violated: {detail}")
+        self.constraint, self.detail = constraint, detail
+
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.]+)")
+
+
+def _constraint_name(error: IntegrityError) -> str:
+    diag = getattr(error.orig, "diag", None)
+    if diag is not None and diag.constraint_name:
+        return diag.constraint_name
+    match = _SQLITE_UNIQUE.search(str(error.orig))
+    if match:
+        table, column = match.group(1).split(".")
+        return f"uq_{table}_{column}"
+    return "unknown"
+
+
+class UnitOfWork:
+    """``with uow: …; uow.commit()``. Leaving the block without ``commit`` rolls back."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def __enter__(self) -> Self:
+        self.session = session = self._sessions()
+        self.organisations = OrganisationRepository(session, Organisation, Resource.ORGANISATION)
+        self.firms = Repository(session, Firm, Resource.FIRM)
+        self.enterprises = Repository(session, Enterprise, Resource.ENTERPRISE)
+        self.hazard_snapshots = Repository(session, HazardSnapshot, Resource.HAZARD_SNAPSHOT)
+        self.engagements = EngagementRepository(session, Engagement, Resource.ENGAGEMENT)
+        self.service_records = ServiceRecordRepository(
+            session, ServiceRecord, Resource.SERVICE_RECORD
+        )
+        self.audits = Repository(session, Audit, Resource.AUDIT)
+        self.api_keys = ApiKeyRepository(session)
+        self.idempotency = IdempotencyRepository(session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def flush(self) -> None:
+        """Send pending writes now, so a constraint fails here rather than at commit."""
+        try:
+            self.session.flush()
+        except IntegrityError as error:
+            self.session.rollback()
+            raise ConstraintViolated(_constraint_name(error), str(error.orig)) from error
+
+    def commit(self) -> None:
+        try:
+            self.session.commit()
+        except IntegrityError as error:
+            self.session.rollback()
+            raise ConstraintViolated(_constraint_name(error), str(error.orig)) from error
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

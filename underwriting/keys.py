@@ -1,0 +1,92 @@
+"""API keys: minted once, shown once, stored only as a SHA-256 hash, revocable.
+
+A key is ``sl_`` followed by 43 URL-safe characters (256 random bits). At that entropy a
+plain SHA-256 is the right hash: there is nothing to brute-force, and lookups stay one
+indexed read per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from underwriting import clock
+from underwriting.access import Principal
+from underwriting.db.tables import ApiKey
+from underwriting.db.uow import UnitOfWorkFactory
+from underwriting.errors import InvalidInput, NotFound
+from underwriting.vocabulary import ROLE_ORG_KIND, OrgKind, Role
+
+KEY_PREFIX = "sl_"
+
+
+def hash_key(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class MintedKey:
+    """A new key: ``plaintext`` exists only here and is never stored."""
+
+    id: int
+    organisation_id: int
+    role: Role
+    plaintext: str
+
+
+def create_key(
+    uow_factory: UnitOfWorkFactory, *, organisation_id: int, role: Role, label: str = ""
+) -> MintedKey:
+    """Mint a key for ``role`` at an organisation whose kind holds that role."""
+    plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
+    with uow_factory() as uow:
+        organisation = uow.organisations.get(organisation_id)
+        if organisation is None:
+            raise NotFound("organisation", organisation_id, field="org")
+        if organisation.kind != ROLE_ORG_KIND[role]:
+            raise InvalidInput(
+                "role",
+                role.value,
+                f"belongs to a {ROLE_ORG_KIND[role].value}, "
+                f"but organisation {organisation_id} is a {organisation.kind}",
+            )
+        row = uow.api_keys.add(
+            ApiKey(
+                organisation_id=organisation_id,
+                role=role,
+                key_hash=hash_key(plaintext),
+                prefix=plaintext[:11],
+                label=label,
+            )
+        )
+        uow.flush()
+        uow.commit()
+        return MintedKey(row.id, organisation_id, role, plaintext)
+
+
+def revoke_key(uow_factory: UnitOfWorkFactory, key_id: int) -> None:
+    """Revoke a key at once; later requests with it are refused (401)."""
+    with uow_factory() as uow:
+        row = uow.api_keys.get(key_id)
+        if row is None:
+            raise NotFound("api key", key_id, field="id")
+        if row.revoked_at is None:
+            row.revoked_at = clock.now()
+        uow.commit()
+
+
+def authenticate(uow_factory: UnitOfWorkFactory, plaintext: str) -> Principal | None:
+    """The principal a key stands for, or ``None`` for an unknown or revoked key."""
+    if not plaintext.startswith(KEY_PREFIX):
+        return None
+    with uow_factory() as uow:
+        row = uow.api_keys.by_hash(hash_key(plaintext))
+        if row is None or row.revoked_at is not None:
+            return None
+        return Principal(
+            key_id=row.id,
+            organisation_id=row.organisation_id,
+            org_kind=OrgKind(row.organisation.kind),
+            role=Role(row.role),
+        )
