@@ -9,17 +9,20 @@ from sqlalchemy import Connection
 from alembic import context
 from underwriting.db.engine import build_engine
 from underwriting.db.tables import Base
-from underwriting.db.tables.base import ExactDecimal
+from underwriting.db.tables.base import ExactDecimal, UtcDateTime
 from underwriting.settings import Settings
 
 target_metadata = Base.metadata
 
 
 def _render_item(kind: str, item: Any, autogen_context: Any) -> str | Literal[False]:
-    """Render the exact-decimal column type by its own constructor, imported by name."""
+    """Render our own column types by their constructors, imported by name."""
     if kind == "type" and isinstance(item, ExactDecimal):
         autogen_context.imports.add("from underwriting.db.tables.base import ExactDecimal")
         return f"ExactDecimal({item.places})"
+    if kind == "type" and isinstance(item, UtcDateTime):
+        autogen_context.imports.add("from underwriting.db.tables.base import UtcDateTime")
+        return "UtcDateTime()"
     return False
 
 

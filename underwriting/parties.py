@@ -117,3 +117,22 @@ def _create_profile(
         payload=values,
         create=create,
     )
+
+
+def register_platform(uow_factory: UnitOfWorkFactory, *, name: str, credit_code: str) -> int:
+    """Bootstrap: register the platform organisation that holds the first admin keys.
+
+    The one creation without a principal, for ``secondlock platform create`` on a new book.
+    """
+    problem = credit_code_problem(credit_code)
+    if problem:
+        raise InvalidInput("credit_code", credit_code, problem)
+    with uow_factory() as uow:
+        if uow.organisations.by_credit_code(credit_code):
+            raise Conflict("credit_code", credit_code, "already registered")
+        row = uow.organisations.add(
+            Organisation(kind=OrgKind.PLATFORM, name=name, credit_code=credit_code)
+        )
+        uow.flush()
+        uow.commit()
+        return row.id

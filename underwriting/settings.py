@@ -2,8 +2,7 @@
 
 - ``DATABASE_URL`` (or ``SECONDLOCK_DATABASE_URL``), default ``sqlite:///var/secondlock.db``:
   the SQLAlchemy URL; ``postgresql+psycopg://user@host/db`` in production.
-- ``SECONDLOCK_PAGE_SIZE_MAX``, default 500: the largest ``limit`` a list endpoint accepts.
-- ``SECONDLOCK_BATCH_MAX``, default 1000: the most service records one batch may carry.
+- ``SECONDLOCK_BODY_MAX_BYTES``, default 16 MiB: the largest request body accepted (413).
 """
 
 from __future__ import annotations
@@ -19,5 +18,4 @@ class Settings(BaseSettings):
         default="sqlite:///var/secondlock.db",
         validation_alias=AliasChoices("SECONDLOCK_DATABASE_URL", "DATABASE_URL"),
     )
-    page_size_max: int = Field(default=500, ge=1)
-    batch_max: int = Field(default=1000, ge=1)
+    body_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 21:23:24.208984
+Create Date: 2026-11-28 21:26:37.233874
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from alembic import op
-from underwriting.db.tables.base import ExactDecimal
+from underwriting.db.tables.base import ExactDecimal, UtcDateTime
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -28,7 +28,7 @@ def upgrade() -> None:
         sa.Column("credit_code", sa.String(length=18), nullable=False),
         sa.Column(
             "created_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -50,11 +50,11 @@ def upgrade() -> None:
         sa.Column("parameters", sa.JSON(), nullable=False),
         sa.Column(
             "created_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
-        sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("approved_at", UtcDateTime(), nullable=True),
         sa.CheckConstraint(
             "status IN ('draft', 'approved', 'active', 'retired')",
             name=op.f("ck_rating_model_status"),
@@ -73,11 +73,11 @@ def upgrade() -> None:
         sa.Column("label", sa.String(length=200), nullable=False),
         sa.Column(
             "created_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("revoked_at", UtcDateTime(), nullable=True),
         sa.CheckConstraint(
             "role IN ('admin', 'underwriter', 'adjuster', 'actuary', 'firm', 'enterprise')",
             name=op.f("ck_api_key_role"),
@@ -105,7 +105,7 @@ def upgrade() -> None:
         sa.Column("major_hazard_sources", sa.Integer(), nullable=False),
         sa.Column(
             "created_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -136,7 +136,7 @@ def upgrade() -> None:
         sa.Column("founded_year", sa.Integer(), nullable=False),
         sa.Column(
             "created_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -171,7 +171,7 @@ def upgrade() -> None:
         sa.Column(
             "supersedes_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
-        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", UtcDateTime(), nullable=False),
         sa.CheckConstraint(
             "inaccurate_reports >= 0 AND false_reports >= 0 AND inaccurate_reports + false_reports <= sample_size",
             name=op.f("ck_audit_reports"),
@@ -207,10 +207,7 @@ def upgrade() -> None:
         "audit_event",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
-            "at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("(CURRENT_TIMESTAMP)"),
-            nullable=False,
+            "at", UtcDateTime(), server_default=sa.text("(CURRENT_TIMESTAMP)"), nullable=False
         ),
         sa.Column(
             "api_key_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
@@ -253,7 +250,7 @@ def upgrade() -> None:
         sa.Column("inspection_interval_days", sa.Integer(), nullable=False),
         sa.Column(
             "created_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -291,7 +288,7 @@ def upgrade() -> None:
         sa.Column("penalties", sa.Integer(), nullable=False),
         sa.Column(
             "submitted_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -332,7 +329,7 @@ def upgrade() -> None:
         sa.Column("resource_ids", sa.JSON(), nullable=False),
         sa.Column(
             "created_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -348,7 +345,7 @@ def upgrade() -> None:
         sa.Column(
             "enterprise_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("occurred_at", UtcDateTime(), nullable=False),
         sa.Column("accident_type", sa.String(length=32), nullable=False),
         sa.Column("deaths", sa.Integer(), nullable=False),
         sa.Column("serious_injuries", sa.Integer(), nullable=False),
@@ -361,7 +358,7 @@ def upgrade() -> None:
         ),
         sa.Column(
             "created_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -412,7 +409,7 @@ def upgrade() -> None:
         sa.Column("valid_until_date", sa.Date(), nullable=False),
         sa.Column(
             "created_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -461,7 +458,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column(
             "created_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -509,7 +506,7 @@ def upgrade() -> None:
         sa.Column(
             "supersedes_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
         ),
-        sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("submitted_at", UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["engagement_id"],
             ["engagement.id"],
@@ -548,7 +545,7 @@ def upgrade() -> None:
         ),
         sa.Column(
             "created_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -635,7 +632,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.String(length=2000), nullable=False),
         sa.Column(
             "created_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),
@@ -663,7 +660,7 @@ def upgrade() -> None:
         sa.Column("memo", sa.String(length=2000), nullable=False),
         sa.Column(
             "created_at",
-            sa.DateTime(timezone=True),
+            UtcDateTime(),
             server_default=sa.text("(CURRENT_TIMESTAMP)"),
             nullable=False,
         ),

@@ -68,6 +68,10 @@ class OrganisationRepository(Repository[Organisation]):
         query = select(Organisation).where(Organisation.credit_code == code)
         return self.session.scalars(query).first()
 
+    def first_of_kind(self, kind: str) -> int | None:
+        query = select(func.min(Organisation.id)).where(Organisation.kind == kind)
+        return self.session.scalar(query)
+
 
 class ServiceRecordRepository(Repository[ServiceRecord]):
     def insert_many(self, records: list[dict[str, Any]], findings: list[list[dict]]) -> list[int]:
@@ -96,6 +100,24 @@ class EngagementRepository(Repository[Engagement]):
             Engagement.id.in_(list(ids)), visible(Resource.ENGAGEMENT, principal)
         )
         return {row.id: row for row in self.session.scalars(query)}
+
+    def busiest_pair(self) -> tuple[int | None, int | None]:
+        """The firm with the most engagements and the enterprise of its latest one."""
+        firm_id = self.session.scalar(
+            select(Engagement.firm_id)
+            .group_by(Engagement.firm_id)
+            .order_by(func.count().desc(), Engagement.firm_id)
+            .limit(1)
+        )
+        if firm_id is None:
+            return None, None
+        enterprise_id = self.session.scalar(
+            select(Engagement.enterprise_id)
+            .where(Engagement.firm_id == firm_id)
+            .order_by(Engagement.end_date.desc(), Engagement.id)
+            .limit(1)
+        )
+        return firm_id, enterprise_id
 
 
 class ApiKeyRepository:

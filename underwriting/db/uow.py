@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from underwriting.access import Resource
+from underwriting.db import bulk
 from underwriting.db.repositories import (
     ApiKeyRepository,
     EngagementRepository,
@@ -80,8 +82,22 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
+        # close() rolls back what was not committed, and, unlike rollback(), leaves the rows
+        # already read loaded, so they can be handed out after the block.
         self.session.close()
+
+    def bulk_insert(self, table_name: str, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Insert JSON-native rows with explicit ids (fixtures); see ``db.bulk``."""
+        return bulk.insert_rows(self.session, table_name, rows)
+
+    def is_empty(self, table_name: str) -> bool:
+        return bulk.is_empty(self.session, table_name)
+
+    def reset_sequences(self) -> None:
+        bulk.reset_sequences(self.session)
+
+    def ping(self) -> bool:
+        return self.session.execute(text("SELECT 1")).scalar() == 1
 
     def flush(self) -> None:
         """Send pending writes now, so a constraint fails here rather than at commit."""

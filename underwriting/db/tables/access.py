@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from underwriting import vocabulary as v
-from underwriting.db.tables.base import Base, Id, created_at_column, in_enum
+from underwriting.db.tables.base import Base, Id, UtcDateTime, created_at_column, in_enum
 from underwriting.db.tables.book import Organisation
 
 
@@ -34,7 +33,7 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(16))
     label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = created_at_column()
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 

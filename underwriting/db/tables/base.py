@@ -6,7 +6,7 @@ Money is ``NUMERIC(18, 2)`` in CNY; rates are double precision in [0, 1]; dates 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -65,6 +65,30 @@ class ExactDecimal(TypeDecorator[Decimal]):
         return Decimal(value).quantize(self.unit)
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware instant, always handed back in UTC.
+
+    PostgreSQL stores ``timestamptz``; SQLite, which has no time zones, stores the UTC wall
+    time and gets its ``+00:00`` back on reading. A naive datetime is refused on the way in.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"timestamps must be timezone-aware; got ({value.isoformat()})")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def Money() -> ExactDecimal:  # noqa: N802 - reads as a column type
     """CNY to the fen: ``NUMERIC(18, 2)`` on PostgreSQL, integer fen on SQLite."""
     return ExactDecimal(2)
@@ -92,4 +116,4 @@ def score_range(column: str) -> str:
 
 
 def created_at_column() -> Mapped[datetime]:
-    return mapped_column(DateTime(timezone=True), server_default=func.now())
+    return mapped_column(UtcDateTime(), server_default=func.now())

@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -17,14 +16,23 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import (
+    ColumnProperty,
+    Mapped,
+    aliased,
+    column_property,
+    mapped_column,
+    relationship,
+)
 
 from underwriting import vocabulary as v
 from underwriting.db.tables.base import (
     Base,
     Id,
     Money,
+    UtcDateTime,
     created_at_column,
     in_enum,
     rate_range,
@@ -157,7 +165,7 @@ class ServiceRecord(Base):
     evidence_photo_hashes: Mapped[list[str]] = mapped_column(JSON)
     signer: Mapped[str] = mapped_column(String(100))
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("service_record.id"), unique=True)
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     findings: Mapped[list[Finding]] = relationship(
         lazy="selectin", order_by="Finding.id", back_populates="record"
@@ -211,4 +219,17 @@ class Audit(Base):
     inaccurate_reports: Mapped[int] = mapped_column(Integer)
     false_reports: Mapped[int] = mapped_column(Integer)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("audit.id"), unique=True)
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+def _superseded_by(table: type[ServiceRecord] | type[Audit]) -> ColumnProperty[int | None]:
+    """The id of the row that supersedes this one, read with it (``supersedes_id`` is unique,
+    so this is one index probe)."""
+    newer = aliased(table)
+    return column_property(
+        select(newer.id).where(newer.supersedes_id == table.id).scalar_subquery()
+    )
+
+
+ServiceRecord.superseded_by_id = _superseded_by(ServiceRecord)
+Audit.superseded_by_id = _superseded_by(Audit)

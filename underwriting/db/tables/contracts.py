@@ -15,14 +15,13 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     String,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from underwriting import vocabulary as v
-from underwriting.db.tables.base import Base, Id, Money, created_at_column, in_enum
+from underwriting.db.tables.base import Base, Id, Money, UtcDateTime, created_at_column, in_enum
 
 
 class RatingModel(Base):
@@ -36,7 +35,7 @@ class RatingModel(Base):
     status: Mapped[str] = mapped_column(String(16))
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = created_at_column()
-    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Quote(Base):

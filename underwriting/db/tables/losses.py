@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -20,7 +19,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from claims import AccidentGrade
 from underwriting import vocabulary as v
-from underwriting.db.tables.base import Base, ExactDecimal, Id, Money, created_at_column, in_enum
+from underwriting.db.tables.base import (
+    Base,
+    ExactDecimal,
+    Id,
+    Money,
+    UtcDateTime,
+    created_at_column,
+    in_enum,
+)
 
 
 class Incident(Base):
@@ -36,7 +43,7 @@ class Incident(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     enterprise_id: Mapped[int] = mapped_column(ForeignKey("enterprise.id"), index=True)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime())
     accident_type: Mapped[str] = mapped_column(String(32))
     deaths: Mapped[int] = mapped_column(Integer)
     serious_injuries: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,169 @@
+"""``secondlock``: serve the API, migrate, mint keys, generate and load markets.
+
+secondlock db upgrade
+secondlock keys create --org 2 --role underwriter
+secondlock keys revoke --id 7
+secondlock fixtures generate --firms 200 --enterprises 5000 --years 10 --seed 2026 --out DIR
+secondlock fixtures load DIR
+secondlock demo            # migrate, load fixtures/demo if empty, mint one key per role
+secondlock serve --port 8000
+"""
+
+import argparse
+import sys
+import time
+from functools import partial
+from pathlib import Path
+
+from underwriting import keys, market
+from underwriting.db import migrations
+from underwriting.db.engine import build_engine, session_factory
+from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
+from underwriting.demo_market import generate_market, read_market, write_market
+from underwriting.errors import UnderwritingError
+from underwriting.settings import Settings
+from underwriting.vocabulary import Role
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_MARKET = ROOT / "fixtures" / "demo"
+DEMO_KEYS = ROOT / "var" / "demo-keys.env"
+
+
+def _uows(settings: Settings) -> UnitOfWorkFactory:
+    return partial(UnitOfWork, session_factory(build_engine(settings.database_url)))
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
+    migrations.upgrade(settings.database_url, args.revision)
+    print(f"database at revision {args.revision}")
+
+
+def _db_downgrade(args: argparse.Namespace, settings: Settings) -> None:
+    migrations.downgrade(settings.database_url, args.revision)
+    print(f"database at revision {args.revision}")
+
+
+def _keys_create(args: argparse.Namespace, settings: Settings) -> None:
+    minted = keys.create_key(
+        _uows(settings), organisation_id=args.org, role=Role(args.role), label=args.label
+    )
+    print(f"key id {minted.id} ({minted.role.value} at organisation {minted.organisation_id}):")
+    print(minted.plaintext)
+    print("It is shown only now; SecondLock keeps only its hash.", file=sys.stderr)
+
+
+def _keys_revoke(args: argparse.Namespace, settings: Settings) -> None:
+    keys.revoke_key(_uows(settings), args.id)
+    print(f"key {args.id} revoked")
+
+
+def _fixtures_generate(args: argparse.Namespace, _: Settings) -> None:
+    started = time.perf_counter()
+    generated = generate_market(
+        firms=args.firms, enterprises=args.enterprises, years=args.years, seed=args.seed
+    )
+    write_market(generated, Path(args.out))
+    counts = ", ".join(f"{name} {len(rows)}" for name, rows in generated.tables.items())
+    print(f"wrote {args.out} in {time.perf_counter() - started:.1f} s: {counts}")
+
+
+def _fixtures_load(args: argparse.Namespace, settings: Settings) -> None:
+    started = time.perf_counter()
+    counts = market.load_market(_uows(settings), read_market(Path(args.path)))
+    summary = ", ".join(f"{name} {count}" for name, count in counts.items())
+    print(f"loaded {args.path} in {time.perf_counter() - started:.1f} s: {summary}")
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> None:
+    migrations.upgrade(settings.database_url)
+    uows = _uows(settings)
+    if market.book_is_empty(uows):
+        counts = market.load_market(uows, read_market(DEMO_MARKET))
+        print(f"loaded the demo market: {sum(counts.values())} rows")
+    lines = []
+    for role, org in market.demo_organisations(uows).items():
+        minted = keys.create_key(uows, organisation_id=org, role=role, label="demo")
+        lines.append((role, org, minted.plaintext))
+    DEMO_KEYS.parent.mkdir(exist_ok=True)
+    DEMO_KEYS.write_text("".join(f"{r.value.upper()}_KEY={k}\n" for r, _, k in lines))
+    base = f"http://{args.host}:{args.port}"
+    print(f"\nSecondLock demo — API docs at {base}/docs\nDemo keys (also in {DEMO_KEYS}):")
+    for role, org, key in lines:
+        print(f"  {role.value:<12} organisation {org:<5} {key}")
+    firm_key = next(key for role, _, key in lines if role is Role.FIRM)
+    print(
+        f"\nTry:\n  curl -s -H 'Authorization: Bearer {firm_key}' {base}/v1/engagements?limit=2\n"
+    )
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="info",
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="secondlock", description=__doc__.split("\n")[0])
+    groups = root.add_subparsers(required=True, metavar="COMMAND")
+
+    db = groups.add_parser("db", help="migrate the database").add_subparsers(required=True)
+    up = db.add_parser("upgrade", help="migrate up (default: to head)")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(run=_db_upgrade)
+    down = db.add_parser("downgrade", help="migrate down (default: to base)")
+    down.add_argument("revision", nargs="?", default="base")
+    down.set_defaults(run=_db_downgrade)
+
+    key = groups.add_parser("keys", help="API keys").add_subparsers(required=True)
+    create = key.add_parser("create", help="mint a key and print it once")
+    create.add_argument("--org", type=int, required=True, help="organisation id")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--label", default="")
+    create.set_defaults(run=_keys_create)
+    revoke = key.add_parser("revoke", help="revoke a key at once")
+    revoke.add_argument("--id", type=int, required=True, help="key id")
+    revoke.set_defaults(run=_keys_revoke)
+
+    fixtures = groups.add_parser("fixtures", help="demo markets").add_subparsers(required=True)
+    generate = fixtures.add_parser("generate", help="generate a market from ground truth")
+    generate.add_argument("--firms", type=int, default=200)
+    generate.add_argument("--enterprises", type=int, default=5000)
+    generate.add_argument("--years", type=int, default=10)
+    generate.add_argument("--seed", type=int, default=2026)
+    generate.add_argument("--out", required=True, help="directory to write")
+    generate.set_defaults(run=_fixtures_generate)
+    load = fixtures.add_parser("load", help="load a generated market into an empty book")
+    load.add_argument("path", help="directory written by 'fixtures generate'")
+    load.set_defaults(run=_fixtures_load)
+
+    for name, run, help_ in (
+        ("demo", _demo, "prepare the demo book and print keys"),
+        ("serve", _serve, "serve the API"),
+    ):
+        command = groups.add_parser(name, help=help_)
+        command.add_argument("--host", default="127.0.0.1")
+        command.add_argument("--port", type=int, default=8000)
+        command.add_argument("--workers", type=int, default=1)
+        command.set_defaults(run=run)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.run(args, Settings())
+    except UnderwritingError as error:
+        print(f"secondlock: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,156 @@
+"""The one table from domain errors to HTTP problem responses (RFC 9457).
+
+Every error body is ``application/problem+json`` with ``type``, ``title``, ``status``,
+``detail`` and ``errors``: a list of ``{field, value, message}`` that names what was wrong.
+"""
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from underwriting.db.uow import ConstraintViolated
+from underwriting.errors import (
+    Conflict,
+    IdempotencyKeyReused,
+    InvalidInput,
+    NotFound,
+    RoleNotAllowed,
+)
+
+PROBLEM_JSON = "application/problem+json"
+_VALUE_MAX = 200
+
+
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    errors: Sequence[dict[str, Any]] = (),
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = {
+        "type": f"urn:secondlock:problem:{slug}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "errors": list(errors),
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def field_error(field: str | None, value: Any, message: str) -> dict[str, Any]:
+    return {"field": field, "value": _shown(value), "message": message}
+
+
+def _shown(value: Any) -> Any:
+    """The offending value as JSON can carry it, cut to a readable length if long."""
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    if len(text) <= _VALUE_MAX:
+        return json.loads(text)
+    return text[:_VALUE_MAX] + "…"
+
+
+def field_path(loc: Sequence[str | int]) -> str:
+    """``("body", "records", 3, "visit_date")`` → ``records[3].visit_date``."""
+    parts = list(loc)
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        source, parts = parts[0], parts[1:]
+        if source == "header" and parts:
+            return str(parts[0]).title()
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif not path:
+            path = str(part)
+        else:
+            path += f".{part}"
+    return path or "body"
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    errors = []
+    for error in exc.errors():
+        missing = error["type"] == "missing"
+        message = error["msg"].removeprefix("Value error, ")
+        errors.append(
+            field_error(field_path(error["loc"]), None if missing else error.get("input"), message)
+        )
+    return errors
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn errors into problem responses."""
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        first = errors[0]
+        detail = f"{first['field']}: {first['message']}"
+        if len(errors) > 1:
+            detail += f" (and {len(errors) - 1} more)"
+        return problem(422, "validation", "Invalid input", detail, errors)
+
+    @app.exception_handler(InvalidInput)
+    def _invalid_input(_: Request, exc: InvalidInput) -> JSONResponse:
+        return problem(
+            422,
+            "validation",
+            "Invalid input",
+            f"{exc.field}: {exc.message}",
+            [field_error(exc.field, exc.value, exc.message)],
+        )
+
+    @app.exception_handler(NotFound)
+    def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        errors = (
+            [field_error(exc.field, exc.ident, f"no {exc.kind} with this id")] if exc.field else []
+        )
+        return problem(404, "not-found", "Not found", str(exc), errors)
+
+    @app.exception_handler(Conflict)
+    def _conflict(_: Request, exc: Conflict) -> JSONResponse:
+        return problem(
+            409,
+            "conflict",
+            "Conflict",
+            f"{exc.field}: {exc.message}",
+            [field_error(exc.field, exc.value, exc.message)],
+        )
+
+    @app.exception_handler(ConstraintViolated)
+    def _constraint(_: Request, exc: ConstraintViolated) -> JSONResponse:
+        return problem(
+            409, "conflict", "Conflict", f"the book refused the write ({exc.constraint})"
+        )
+
+    @app.exception_handler(IdempotencyKeyReused)
+    def _key_reused(_: Request, exc: IdempotencyKeyReused) -> JSONResponse:
+        return problem(
+            422,
+            "idempotency-key-reused",
+            "Idempotency-Key reused",
+            str(exc),
+            [field_error("Idempotency-Key", exc.key, "was first used with a different request")],
+        )
+
+    @app.exception_handler(RoleNotAllowed)
+    def _role(_: Request, exc: RoleNotAllowed) -> JSONResponse:
+        return problem(403, "forbidden", "Forbidden", str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        title = {401: "Unauthorized", 404: "Not found", 405: "Method not allowed", 413: "Too large"}
+        return problem(
+            exc.status_code,
+            "http",
+            title.get(exc.status_code, "Error"),
+            str(exc.detail),
+            headers=getattr(exc, "headers", None),
+        )

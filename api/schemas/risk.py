@@ -1,0 +1,84 @@
+"""Hazard snapshots of enterprises and audits of firms."""
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from api.schemas.types import Count, Id, Input, IsoDate, Output, Rate, Score
+
+
+class HazardSnapshotCreate(Input):
+    enterprise_id: Id
+    as_of_date: IsoDate
+    hidden_hazards_general: Count
+    hidden_hazards_major: Count
+    rectification_closure_rate: Rate
+    overdue_rectifications: Count
+    accidents_general_3y: Count
+    accidents_larger_3y: Count
+    accidents_major_3y: Count
+    accidents_especially_major_3y: Count
+    iot_alarm_rate: Annotated[
+        float | None,
+        Field(ge=0, le=1_000_000, allow_inf_nan=False, description="alarms per 1,000 device-hours"),
+    ] = None
+    penalties: Count
+
+
+class HazardSnapshotRead(Output):
+    id: int
+    enterprise_id: int
+    as_of_date: date
+    hidden_hazards_general: int
+    hidden_hazards_major: int
+    rectification_closure_rate: float
+    overdue_rectifications: int
+    accidents_general_3y: int
+    accidents_larger_3y: int
+    accidents_major_3y: int
+    accidents_especially_major_3y: int
+    iot_alarm_rate: float | None
+    penalties: int
+    submitted_at: datetime
+
+
+class AuditCreate(Input):
+    """A sample audit of a firm's records; the auditor is the caller's organisation."""
+
+    firm_id: Id
+    audit_date: IsoDate
+    sample_size: Annotated[Count, Field(ge=1, le=100_000)]
+    score_completeness: Score
+    score_accuracy: Score
+    score_follow_up: Score
+    score_evidence: Score
+    inaccurate_reports: Count
+    false_reports: Count
+    supersedes_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _reports_within_sample(self) -> "AuditCreate":
+        if self.inaccurate_reports + self.false_reports > self.sample_size:
+            raise ValueError(
+                "inaccurate_reports + false_reports must not exceed sample_size; got "
+                f"({self.inaccurate_reports} + {self.false_reports} > {self.sample_size})"
+            )
+        return self
+
+
+class AuditRead(Output):
+    id: int
+    firm_id: int
+    auditor_id: int
+    audit_date: date
+    sample_size: int
+    score_completeness: float
+    score_accuracy: float
+    score_follow_up: float
+    score_evidence: float
+    inaccurate_reports: int
+    false_reports: int
+    supersedes_id: int | None
+    superseded_by_id: int | None
+    submitted_at: datetime
