@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field, StrictInt, model_validator
 
-from api.schemas.types import Distinct, Id, Input, IsoDate, Money, Output
+from api.schemas.types import Distinct, Id, Input, IsoDate, Money, MoneyOut, Output
 from underwriting.vocabulary import FindingSeverity, HazardCategory, ServiceKind
 
 BATCH_MAX = 1000
@@ -40,7 +40,7 @@ class EngagementRead(Output):
     hazard_categories: list[HazardCategory]
     start_date: date
     end_date: date
-    annual_fee: Money
+    annual_fee: MoneyOut
     inspection_interval_days: int
     created_at: datetime
 

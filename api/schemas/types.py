@@ -56,8 +56,9 @@ Money = Annotated[
     Decimal,
     BeforeValidator(_require_str('a decimal string in CNY like "12345.67"')),
     Field(ge=0, max_digits=18, decimal_places=2),
-    PlainSerializer(lambda value: f"{value:.2f}", return_type=str),
 ]
+#: Money in a response: always two places, as a string ("60000.00").
+MoneyOut = Annotated[Decimal, PlainSerializer(lambda value: f"{value:.2f}", return_type=str)]
 Id = Annotated[StrictInt, Field(ge=1, le=BIGINT_MAX)]
 Count = Annotated[StrictInt, Field(ge=0, le=1_000_000)]
 Rate = Annotated[StrictFloat, Field(ge=0, le=1, allow_inf_nan=False)]
