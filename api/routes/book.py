@@ -24,13 +24,14 @@ from api.schemas.services import (
     ServiceRecordCreate,
     ServiceRecordRead,
 )
-from api.schemas.types import Id
+from api.schemas.types import BIGINT_MAX
 from underwriting import engagements, parties, risk_data
 from underwriting.access import Resource
 from underwriting.reading import get_created
 from underwriting.vocabulary import CreditColour, HazardClass, OrgKind
 
-OptionalId = Annotated[Id | None, Field(description="only those of this id")]
+# Query strings are text: a filter id is parsed, not strict as in a JSON body.
+OptionalId = Annotated[int | None, Field(ge=1, le=BIGINT_MAX, description="only those of this id")]
 
 
 class OrganisationFilters(PageQuery):
