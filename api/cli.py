@@ -15,7 +15,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from underwriting import keys, market
+from underwriting import keys, market, parties
 from underwriting.db import migrations
 from underwriting.db.engine import build_engine, session_factory
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
@@ -41,6 +41,12 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
 def _db_downgrade(args: argparse.Namespace, settings: Settings) -> None:
     migrations.downgrade(settings.database_url, args.revision)
     print(f"database at revision {args.revision}")
+
+
+def _platform_create(args: argparse.Namespace, settings: Settings) -> None:
+    org = parties.register_platform(_uows(settings), name=args.name, credit_code=args.credit_code)
+    print(f"platform organisation {org}; mint its admin key with:")
+    print(f"  secondlock keys create --org {org} --role admin")
 
 
 def _keys_create(args: argparse.Namespace, settings: Settings) -> None:
@@ -120,6 +126,14 @@ def parser() -> argparse.ArgumentParser:
     down = db.add_parser("downgrade", help="migrate down (default: to base)")
     down.add_argument("revision", nargs="?", default="base")
     down.set_defaults(run=_db_downgrade)
+
+    platform = groups.add_parser("platform", help="bootstrap a new book")
+    platform_create = platform.add_subparsers(required=True).add_parser(
+        "create", help="register the platform organisation that holds admin keys"
+    )
+    platform_create.add_argument("--name", required=True)
+    platform_create.add_argument("--credit-code", required=True, help="GB 32100 code")
+    platform_create.set_defaults(run=_platform_create)
 
     key = groups.add_parser("keys", help="API keys").add_subparsers(required=True)
     create = key.add_parser("create", help="mint a key and print it once")

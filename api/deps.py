@@ -8,6 +8,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.types import BIGINT_MAX
 from underwriting.access import Principal
 from underwriting.db.uow import UnitOfWorkFactory
 from underwriting.errors import InvalidInput
@@ -65,7 +66,7 @@ class PageQuery(BaseModel):
             after = int(base64.urlsafe_b64decode(self.cursor.encode() + b"==").decode())
         except (binascii.Error, UnicodeDecodeError, ValueError):
             after = -1
-        if after < 0:
+        if not 0 <= after <= BIGINT_MAX:
             raise InvalidInput("cursor", self.cursor, "is not a cursor this API returned")
         return after
 

@@ -50,7 +50,10 @@ def field_error(field: str | None, value: Any, message: str) -> dict[str, Any]:
 
 def _shown(value: Any) -> Any:
     """The offending value as JSON can carry it, cut to a readable length if long."""
-    text = json.dumps(value, default=str, ensure_ascii=False)
+    try:
+        text = json.dumps(value, default=str, ensure_ascii=False, allow_nan=False)
+    except ValueError:  # NaN or ±Infinity: JSON cannot carry them, so say them in words
+        return str(value)
     if len(text) <= _VALUE_MAX:
         return json.loads(text)
     return text[:_VALUE_MAX] + "…"
@@ -77,6 +80,11 @@ def field_path(loc: Sequence[str | int]) -> str:
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for error in exc.errors():
+        if error["type"] == "json_invalid":
+            position = error["loc"][-1]
+            reason = error.get("ctx", {}).get("error", "invalid JSON")
+            errors.append(field_error("body", None, f"is not JSON: {reason} at {position}"))
+            continue
         missing = error["type"] == "missing"
         message = error["msg"].removeprefix("Value error, ")
         errors.append(

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel
 
 from api.deps import CurrentPrincipal, IdempotencyKey, PageQuery, UowFactory, encode_cursor
+from api.schemas.types import BIGINT_MAX
 from underwriting.access import Resource
 from underwriting.idempotency import Created
 from underwriting.reading import get_created, get_one, list_page
@@ -61,7 +62,9 @@ def add_resource(router: APIRouter, spec: ResourceRoutes) -> None:
         return get_created(uows, spec.resource, created.ids)[0]
 
     def read(
-        ident: Annotated[int, Path(alias="id", ge=1)], principal: CurrentPrincipal, uows: UowFactory
+        ident: Annotated[int, Path(alias="id", ge=1, le=BIGINT_MAX)],
+        principal: CurrentPrincipal,
+        uows: UowFactory,
     ) -> Any:
         return get_one(uows, principal, spec.resource, ident)
 

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from api.schemas.types import Count, Id, Input, IsoDate, Output, Rate, Score
 
@@ -57,14 +57,16 @@ class AuditCreate(Input):
     false_reports: Count
     supersedes_id: Id | None = None
 
-    @model_validator(mode="after")
-    def _reports_within_sample(self) -> "AuditCreate":
-        if self.inaccurate_reports + self.false_reports > self.sample_size:
+    @field_validator("false_reports")
+    @classmethod
+    def _reports_within_sample(cls, false_reports: int, info: ValidationInfo) -> int:
+        sample, inaccurate = info.data.get("sample_size"), info.data.get("inaccurate_reports")
+        if sample is not None and inaccurate is not None and inaccurate + false_reports > sample:
             raise ValueError(
                 "inaccurate_reports + false_reports must not exceed sample_size; got "
-                f"({self.inaccurate_reports} + {self.false_reports} > {self.sample_size})"
+                f"({inaccurate} + {false_reports} > {sample})"
             )
-        return self
+        return false_reports
 
 
 class AuditRead(Output):

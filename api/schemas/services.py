@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import Field, StrictInt, model_validator
+from pydantic import Field, StrictInt, ValidationInfo, field_validator
 
 from api.schemas.types import Distinct, Id, Input, IsoDate, Money, MoneyOut, Output
 from underwriting.vocabulary import FindingSeverity, HazardCategory, ServiceKind
@@ -23,13 +23,13 @@ class EngagementCreate(Input):
     annual_fee: Money
     inspection_interval_days: Annotated[StrictInt, Field(ge=1, le=366)]
 
-    @model_validator(mode="after")
-    def _ends_after_start(self) -> "EngagementCreate":
-        if self.end_date <= self.start_date:
-            raise ValueError(
-                f"end_date must be after start_date; got ({self.end_date} <= {self.start_date})"
-            )
-        return self
+    @field_validator("end_date")
+    @classmethod
+    def _ends_after_start(cls, end_date: date, info: ValidationInfo) -> date:
+        start_date = info.data.get("start_date")
+        if start_date is not None and end_date <= start_date:
+            raise ValueError(f"must be after start_date; got ({end_date} <= {start_date})")
+        return end_date
 
 
 class EngagementRead(Output):

@@ -1,0 +1,100 @@
+"""``python -m bench [NAME ...]``: run the benchmarks (all by default) and print the results.
+
+python -m bench                      # everything, at full size (a few minutes)
+python -m bench --records 5000       # a quick run
+python -m bench ingest --clients 1   # only ingest, only the one-client API run
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from collections.abc import Callable
+
+from bench import ingest
+from bench.postgres import default_server
+
+
+def _ingest(args: argparse.Namespace) -> str:
+    options = ingest.Options(
+        server=args.server,
+        records=args.records,
+        batch=args.batch,
+        clients=tuple(args.clients),
+        firms=args.firms,
+        engagements=args.engagements,
+        seed=args.seed,
+    )
+    return ingest.report(options, ingest.run(options))
+
+
+DESCRIPTION = "Run SecondLock's benchmarks on PostgreSQL and print the results."
+
+#: Every benchmark in bench/, by name: each takes the parsed options, returns its report.
+BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {"ingest": _ingest}
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
+    return value
+
+
+def _clients(text: str) -> list[int]:
+    return [_positive(part) for part in text.split(",")]
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m bench", description=DESCRIPTION)
+    root.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help=f"benchmarks to run (default: all of {', '.join(BENCHMARKS)})",
+    )
+    root.add_argument("--records", type=_positive, default=100_000, help="records to file")
+    root.add_argument("--batch", type=_positive, default=1_000, help="records per request")
+    root.add_argument(
+        "--clients",
+        type=_clients,
+        default=[1, 2],
+        help="parallel API clients to try, comma-separated (default: 1,2)",
+    )
+    root.add_argument("--firms", type=_positive, default=10, help="firms in the book")
+    root.add_argument("--engagements", type=_positive, default=100, help="one per enterprise")
+    root.add_argument("--seed", type=int, default=2026, help="seed of the records' RNG")
+    root.add_argument(
+        "--server",
+        default=default_server(),
+        help="SQLAlchemy URL of the PostgreSQL server, without a database name",
+    )
+    return root
+
+
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    """Turn ``kill`` into ``SystemExit``, so the benchmark still drops its databases and
+    stops its server on the way out."""
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    args = parser().parse_args(argv)
+    unknown = sorted(set(args.names) - set(BENCHMARKS))
+    if unknown:
+        known = ", ".join(BENCHMARKS)
+        parser().error(f"no benchmark named {', '.join(unknown)}; there are: {known}")
+    if args.batch > 1_000:
+        parser().error("--batch: the API takes at most 1,000 records a request")
+    for name in args.names or list(BENCHMARKS):
+        started = time.perf_counter()
+        print(BENCHMARKS[name](args), flush=True)
+        print(f"({name} took {time.perf_counter() - started:.0f} s in all)\n", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
