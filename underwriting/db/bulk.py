@@ -11,7 +11,7 @@ from sqlalchemy import Date, DateTime, Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from underwriting.db.tables import Base
-from underwriting.db.tables.base import ExactDecimal
+from underwriting.db.tables.base import ExactDecimal, UtcDateTime
 
 CHUNK = 5_000
 
@@ -19,7 +19,7 @@ CHUNK = 5_000
 def _converter(column_type: Any) -> Callable[[Any], Any] | None:
     if isinstance(column_type, ExactDecimal):
         return Decimal
-    if isinstance(column_type, DateTime):
+    if isinstance(column_type, UtcDateTime | DateTime):
         return datetime.fromisoformat
     if isinstance(column_type, Date):
         return date.fromisoformat

@@ -1,0 +1,66 @@
+"""The ``secondlock`` command on a real database: bootstrap, keys, fixtures."""
+
+import pytest
+
+from api.cli import main
+from tests.small_book import credit_code
+from underwriting.keys import authenticate
+from underwriting.vocabulary import Role
+
+
+@pytest.fixture
+def cli(monkeypatch, database_url, uows, capsys):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def test_bootstrap_a_book_and_mint_a_key_shown_once(cli, uows):
+    code, out, _ = cli("platform", "create", "--name", "平台", "--credit-code", credit_code(9))
+    assert code == 0
+    org = int(out.split()[2].rstrip(";"))
+    code, out, err = cli("keys", "create", "--org", str(org), "--role", "admin")
+    assert code == 0 and "shown only now" in err
+    key = out.splitlines()[1]
+    principal = authenticate(uows, key)
+    assert principal.role is Role.ADMIN and principal.organisation_id == org
+    key_id = out.split()[2]
+    assert cli("keys", "revoke", "--id", key_id)[0] == 0
+    assert authenticate(uows, key) is None
+
+
+def test_a_role_must_fit_the_organisation(cli):
+    _, out, _ = cli("platform", "create", "--name", "平台", "--credit-code", credit_code(9))
+    org = out.split()[2].rstrip(";")
+    code, _, err = cli("keys", "create", "--org", org, "--role", "firm")
+    assert code == 2 and "belongs to a firm" in err
+
+
+def test_generate_then_load_a_market(cli, tmp_path, uows):
+    out_dir = tmp_path / "market"
+    code, out, _ = cli(
+        "fixtures",
+        "generate",
+        "--firms",
+        "3",
+        "--enterprises",
+        "15",
+        "--years",
+        "2",
+        "--seed",
+        "11",
+        "--out",
+        str(out_dir),
+    )
+    assert code == 0 and (out_dir / "truth.json").exists()
+    code, out, _ = cli("fixtures", "load", str(out_dir))
+    assert code == 0 and "organisation" in out
+    with uows() as uow:
+        assert uow.firms.count() == 3 and uow.enterprises.count() == 15
+    code, _, err = cli("fixtures", "load", str(out_dir))
+    assert code == 2 and "empty book" in err
