@@ -266,7 +266,7 @@ def test_every_date_lies_in_the_window(market):
     first, last = window_of(market)
     dated = {
         "hazard_snapshot": ["as_of_date"],
-        "engagement": ["start_date", "end_date"],
+        "engagement": ["start_date"],
         "service_record": ["visit_date"],
         "finding": ["rectification_deadline_date", "closed_date"],
         "audit": ["audit_date"],

@@ -102,7 +102,9 @@ def _contract_chains(
         stays &= _qualified(firms, previous, s)
         chosen = np.where(stays, previous, _choose_firms(firms, enterprises.city[active], s, rng))
         term = rng.choice(TERM_YEARS, active.size, p=TERM_MIX)
-        end = np.minimum(s + 365 * term - 1, np.minimum(window.end_day, firms.expiry_day[chosen]))
+        # A contract runs its term (or to the firm's lapse); one signed in the window may end
+        # after it, as a contract in force on the market's last day does.
+        end = np.minimum(s + 365 * term - 1, firms.expiry_day[chosen])
         signed = (chosen >= 0) & (end > s)
         rounds.append((chosen[signed], active[signed], s[signed], end[signed]))
         gap = np.where(
