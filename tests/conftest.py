@@ -82,7 +82,7 @@ def uows(engine: Engine) -> Iterator[UnitOfWorkFactory]:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str):  # noqa: ANN201 - a FastAPI app
+def app(database_url: str):
     from api.app import create_app
     from underwriting.settings import Settings
 
@@ -92,7 +92,7 @@ def app(database_url: str):  # noqa: ANN201 - a FastAPI app
 
 
 @pytest.fixture
-def client(app, uows):  # noqa: ANN001, ANN201 - TestClient over the backend, emptied after
+def client(app, uows):
     from fastapi.testclient import TestClient
 
     with TestClient(app, raise_server_exceptions=True) as client:
@@ -100,7 +100,7 @@ def client(app, uows):  # noqa: ANN001, ANN201 - TestClient over the backend, em
 
 
 @pytest.fixture
-def book(uows):  # noqa: ANN001, ANN201
+def book(uows):
     from tests.small_book import build_small_book
 
     return build_small_book(uows)

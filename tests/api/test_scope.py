@@ -103,7 +103,5 @@ def test_a_revoked_key_is_401_at_once(client, book, uows):
 
 def test_the_universe_is_every_resource_route(app):
     # A new resource must join the matrix: compare with the routes the app serves.
-    served = {
-        path.split("/")[2] for path in app.openapi()["paths"] if path.endswith("{id}")
-    }
+    served = {path.split("/")[2] for path in app.openapi()["paths"] if path.endswith("{id}")}
     assert served == set(UNIVERSE)
