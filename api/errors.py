@@ -20,6 +20,7 @@ from underwriting.errors import (
     InvalidInput,
     NotFound,
     RoleNotAllowed,
+    UnderwritingError,
 )
 
 PROBLEM_JSON = "application/problem+json"
@@ -93,6 +94,24 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return errors
 
 
+#: The one table from domain errors to (status, problem slug, title); first match wins.
+DOMAIN_PROBLEMS: tuple[tuple[type[UnderwritingError], int, str, str], ...] = (
+    (InvalidInput, 422, "validation", "Invalid input"),
+    (IdempotencyKeyReused, 422, "idempotency-key-reused", "Idempotency-Key reused"),
+    (NotFound, 404, "not-found", "Not found"),
+    (Conflict, 409, "conflict", "Conflict"),
+    (ConstraintViolated, 409, "conflict", "Conflict"),
+    (RoleNotAllowed, 403, "forbidden", "Forbidden"),
+)
+
+
+def _domain_problem(exc: UnderwritingError) -> tuple[int, str, str]:
+    for kind, status, slug, title in DOMAIN_PROBLEMS:
+        if isinstance(exc, kind):
+            return status, slug, title
+    return 400, "bad-request", "Bad request"
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn errors into problem responses."""
 
@@ -105,52 +124,12 @@ def install(app: FastAPI) -> None:
             detail += f" (and {len(errors) - 1} more)"
         return problem(422, "validation", "Invalid input", detail, errors)
 
-    @app.exception_handler(InvalidInput)
-    def _invalid_input(_: Request, exc: InvalidInput) -> JSONResponse:
-        return problem(
-            422,
-            "validation",
-            "Invalid input",
-            f"{exc.field}: {exc.message}",
-            [field_error(exc.field, exc.value, exc.message)],
-        )
-
-    @app.exception_handler(NotFound)
-    def _not_found(_: Request, exc: NotFound) -> JSONResponse:
-        errors = (
-            [field_error(exc.field, exc.ident, f"no {exc.kind} with this id")] if exc.field else []
-        )
-        return problem(404, "not-found", "Not found", str(exc), errors)
-
-    @app.exception_handler(Conflict)
-    def _conflict(_: Request, exc: Conflict) -> JSONResponse:
-        return problem(
-            409,
-            "conflict",
-            "Conflict",
-            f"{exc.field}: {exc.message}",
-            [field_error(exc.field, exc.value, exc.message)],
-        )
-
-    @app.exception_handler(ConstraintViolated)
-    def _constraint(_: Request, exc: ConstraintViolated) -> JSONResponse:
-        return problem(
-            409, "conflict", "Conflict", f"the book refused the write ({exc.constraint})"
-        )
-
-    @app.exception_handler(IdempotencyKeyReused)
-    def _key_reused(_: Request, exc: IdempotencyKeyReused) -> JSONResponse:
-        return problem(
-            422,
-            "idempotency-key-reused",
-            "Idempotency-Key reused",
-            str(exc),
-            [field_error("Idempotency-Key", exc.key, "was first used with a different request")],
-        )
-
-    @app.exception_handler(RoleNotAllowed)
-    def _role(_: Request, exc: RoleNotAllowed) -> JSONResponse:
-        return problem(403, "forbidden", "Forbidden", str(exc))
+    @app.exception_handler(UnderwritingError)
+    def _domain(_: Request, exc: UnderwritingError) -> JSONResponse:
+        status, slug, title = _domain_problem(exc)
+        detail = f"{exc.field}: {exc.message}" if exc.field else exc.message
+        errors = [field_error(exc.field, exc.value, exc.message)] if exc.field else []
+        return problem(status, slug, title, detail, errors)
 
     @app.exception_handler(StarletteHTTPException)
     def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -40,10 +40,15 @@ class FirmCreate(Input):
     founded_year: Annotated[StrictInt, Field(ge=1949, le=2100)]
 
 
-class FirmRead(Output):
+class PartyRead(Output):
+    """A profile read with its organisation's name and credit code."""
+
     id: int
     name: str = Field(validation_alias=AliasPath("organisation", "name"))
     credit_code: str = Field(validation_alias=AliasPath("organisation", "credit_code"))
+
+
+class FirmRead(PartyRead):
     qualification_kind: QualificationKind
     qualification_expiry_date: date
     credit_colour: CreditColour
@@ -66,10 +71,7 @@ class EnterpriseCreate(Input):
     major_hazard_sources: Annotated[StrictInt, Field(ge=0, le=10_000)]
 
 
-class EnterpriseRead(Output):
-    id: int
-    name: str = Field(validation_alias=AliasPath("organisation", "name"))
-    credit_code: str = Field(validation_alias=AliasPath("organisation", "credit_code"))
+class EnterpriseRead(PartyRead):
     hazard_class: HazardClass
     region_code: str
     employees: int

@@ -37,7 +37,7 @@ class ConstraintViolated(UnderwritingError):
     """The database refused a write: a unique, check or foreign-key constraint."""
 
     def __init__(self, constraint: str, detail: str) -> None:
-        super().__init__(f"constraint {constraint!r} violated: {detail}")
+        super().__init__(f"the book refused the write ({constraint})")
         self.constraint, self.detail = constraint, detail
 
 
