@@ -1,6 +1,7 @@
 """The book of business under ``/v1``: parties, risk data, engagements, service records."""
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Response
 from pydantic import Field
@@ -26,7 +27,9 @@ from api.schemas.services import (
 )
 from api.schemas.types import BIGINT_MAX
 from underwriting import engagements, parties, risk_data
-from underwriting.access import Resource
+from underwriting.access import Principal, Resource
+from underwriting.db.uow import UnitOfWorkFactory
+from underwriting.idempotency import Created
 from underwriting.reading import get_created
 from underwriting.vocabulary import CreditColour, HazardClass, OrgKind
 
@@ -63,7 +66,13 @@ class AuditFilters(PageQuery):
     firm_id: OptionalId = None
 
 
-def _file_one_record(uows, principal, values, *, idempotency_key):
+def _file_one_record(
+    uows: UnitOfWorkFactory,
+    principal: Principal,
+    values: Mapping[str, Any],
+    *,
+    idempotency_key: str | None,
+) -> Created:
     """File one service record. A correction names the record it ``supersedes_id``; both
     stay readable. ``submitted_at`` is set by the server."""
     return engagements.file_service_records(

@@ -200,3 +200,21 @@ def test_health_and_docs(client):
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert "/v1/service-records/batch" in paths
+
+
+def test_a_body_over_the_limit_is_413_problem(database_url):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from underwriting.settings import Settings
+
+    app = create_app(Settings(database_url=database_url, body_max_bytes=2048))
+    with TestClient(app) as small:
+        response = small.post(
+            "/v1/organisations",
+            content=b"{" + b" " * 4096 + b"}",
+            headers={"Content-Type": "application/json"},
+        )
+    app.state.engine.dispose()
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
