@@ -48,6 +48,20 @@ def record_values(engagement_id: int, visit: date, **overrides: Any) -> dict[str
     return values | overrides
 
 
+#: A valid set of hazard metrics for a snapshot (JSON-native, so API tests can send it too).
+SNAPSHOT_METRICS = {
+    "hidden_hazards_general": 4,
+    "hidden_hazards_major": 0,
+    "rectification_closure_rate": 0.9,
+    "overdue_rectifications": 1,
+    "accidents_general_3y": 0,
+    "accidents_larger_3y": 0,
+    "accidents_major_3y": 0,
+    "accidents_especially_major_3y": 0,
+    "iot_alarm_rate": None,
+    "penalties": 0,
+}
+
 #: The keys the book mints besides the admin's: (name, organisation, role).
 KEYS = (
     ("underwriter", "insurer_1", Role.UNDERWRITER),
@@ -153,20 +167,7 @@ def _serve(uows: UnitOfWorkFactory, book: SmallBook, firm: str, enterprise: str,
     book.ids[f"snapshot_{s}"] = risk_data.create_hazard_snapshot(
         uows,
         firm_p,
-        {
-            "enterprise_id": book.ids[enterprise],
-            "as_of_date": START,
-            "hidden_hazards_general": 4,
-            "hidden_hazards_major": 0,
-            "rectification_closure_rate": 0.9,
-            "overdue_rectifications": 1,
-            "accidents_general_3y": 0,
-            "accidents_larger_3y": 0,
-            "accidents_major_3y": 0,
-            "accidents_especially_major_3y": 0,
-            "iot_alarm_rate": None,
-            "penalties": 0,
-        },
+        {"enterprise_id": book.ids[enterprise], "as_of_date": START} | SNAPSHOT_METRICS,
     ).ids[0]
     book.ids[f"audit_{s}"] = risk_data.create_audit(
         uows,

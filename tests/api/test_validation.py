@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.small_book import START, credit_code, record_values
+from tests.small_book import SNAPSHOT_METRICS, START, credit_code, record_values
 
 PROBLEM_JSON = "application/problem+json"
 _ANY = object()
@@ -134,20 +134,8 @@ def enterprise_body(organisation_id: int, **overrides: Any) -> dict[str, Any]:
 
 
 def snapshot_body(book, **overrides: Any) -> dict[str, Any]:
-    return {
-        "enterprise_id": book.ids["enterprise_x"],
-        "as_of_date": "2024-06-01",
-        "hidden_hazards_general": 4,
-        "hidden_hazards_major": 0,
-        "rectification_closure_rate": 0.9,
-        "overdue_rectifications": 1,
-        "accidents_general_3y": 0,
-        "accidents_larger_3y": 0,
-        "accidents_major_3y": 0,
-        "accidents_especially_major_3y": 0,
-        "iot_alarm_rate": None,
-        "penalties": 0,
-    } | overrides
+    where = {"enterprise_id": book.ids["enterprise_x"], "as_of_date": "2024-06-01"}
+    return where | SNAPSHOT_METRICS | overrides
 
 
 def engagement_body(book, **overrides: Any) -> dict[str, Any]:
