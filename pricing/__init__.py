@@ -1,8 +1,85 @@
 """The SecondLock actuarial library: rating model, severity, aggregate loss, credibility.
 
-numpy and scipy only; nothing of the database, HTTP or the application (DESIGN.md
-section 5). The rating engine arrives with the pricing issue; this package exists so that
-the import rules hold from the first commit.
+numpy and scipy only; nothing of the database, HTTP or the application (DESIGN.md section
+5), so an actuary can ``import pricing`` in a notebook::
+
+    >>> import pricing
+    >>> model = pricing.RatingModel.load("pl-2026.1")
+    >>> loss = pricing.aggregate_loss(3, pricing.Lognormal(10, 1.5), per_claim_limit=1e6)
+    >>> round(loss.mean / 3 / pricing.Lognormal(10, 1.5).lev(1e6), 6)
+    1.0
 """
 
-__all__: list[str] = []
+from pricing.aggregate import AggregateLoss, aggregate_loss, monte_carlo_aggregate, panjer_pmf
+from pricing.book import CoverageOption, RatingBook
+from pricing.claims_made import claims_made_step, full_years_between
+from pricing.credibility import BuhlmannStraub, experience_mod
+from pricing.errors import PricingError
+from pricing.frequency import ClientMetrics, client_frequency, service_weight
+from pricing.liability import (
+    AuditLog,
+    audit_deficits,
+    liability_probability,
+    market_probability,
+    quality_features,
+)
+from pricing.model import (
+    HAZARD_CLASSES,
+    QUALITY_FEATURES,
+    SERVICE_KINDS,
+    STANDARDISATION_GRADES,
+    ModelError,
+    RatingModel,
+)
+from pricing.premium import allocate_fen, fen_to_decimal, gross_premium, to_fen
+from pricing.rate import COMPONENTS, RatingResult, rate
+from pricing.schedule import ScheduleItem, schedule_factor
+from pricing.severity import Lognormal, Pareto, Severity, SeverityError, SplicedLognormalPareto
+from pricing.tier import quality_relativity, tier
+from pricing.worksheet import recompute, worksheet
+
+__all__ = [
+    "COMPONENTS",
+    "HAZARD_CLASSES",
+    "QUALITY_FEATURES",
+    "SERVICE_KINDS",
+    "STANDARDISATION_GRADES",
+    "AggregateLoss",
+    "AuditLog",
+    "BuhlmannStraub",
+    "ClientMetrics",
+    "CoverageOption",
+    "Lognormal",
+    "ModelError",
+    "Pareto",
+    "PricingError",
+    "RatingBook",
+    "RatingModel",
+    "RatingResult",
+    "ScheduleItem",
+    "Severity",
+    "SeverityError",
+    "SplicedLognormalPareto",
+    "aggregate_loss",
+    "allocate_fen",
+    "audit_deficits",
+    "claims_made_step",
+    "client_frequency",
+    "experience_mod",
+    "fen_to_decimal",
+    "full_years_between",
+    "gross_premium",
+    "liability_probability",
+    "market_probability",
+    "monte_carlo_aggregate",
+    "panjer_pmf",
+    "quality_features",
+    "quality_relativity",
+    "rate",
+    "recompute",
+    "schedule_factor",
+    "service_weight",
+    "tier",
+    "to_fen",
+    "worksheet",
+]
