@@ -9,6 +9,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
+from api.routes import pricing as pricing_routes
 from api.routes.book import build_router
 from underwriting.db.engine import build_engine, session_factory
 from underwriting.db.uow import UnitOfWork
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.uow_factory = partial(UnitOfWork, session_factory(engine))
     errors.install(app)
     app.include_router(build_router())
+    app.include_router(pricing_routes.build_router())
     app.add_middleware(RequestBodyLimitMiddleware, max_body_size=settings.body_max_bytes)
     app.add_middleware(ProblemForTooLarge, limit=settings.body_max_bytes)  # wraps the limit
 

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pricing import PricingError
 from underwriting.db.uow import ConstraintViolated
 from underwriting.errors import (
     Conflict,
@@ -130,6 +131,12 @@ def install(app: FastAPI) -> None:
         detail = f"{exc.field}: {exc.message}" if exc.field else exc.message
         errors = [field_error(exc.field, exc.value, exc.message)] if exc.field else []
         return problem(status, slug, title, detail, errors)
+
+    @app.exception_handler(PricingError)
+    def _pricing(_: Request, exc: PricingError) -> JSONResponse:
+        # Use cases translate what they can name; this catches the rest of the library's
+        # domain errors (a parameter out of its domain) as the 422 they are.
+        return problem(422, "pricing", "Cannot price", str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

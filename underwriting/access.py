@@ -36,6 +36,7 @@ class Resource(StrEnum):
     ENGAGEMENT = "engagement"
     SERVICE_RECORD = "service_record"
     AUDIT = "audit"
+    RATING_MODEL = "rating_model"
 
 
 #: Roles that may create each resource kind; the parent must also be in their scope.
@@ -47,7 +48,17 @@ CREATE_ROLES: dict[Resource, frozenset[Role]] = {
     Resource.ENGAGEMENT: frozenset({Role.ADMIN, Role.FIRM}),
     Resource.SERVICE_RECORD: frozenset({Role.ADMIN, Role.FIRM}),
     Resource.AUDIT: frozenset({Role.ADMIN, Role.UNDERWRITER}),
+    Resource.RATING_MODEL: frozenset({Role.ADMIN, Role.ACTUARY}),
 }
+
+#: Who may read rating models and ask for indications: the insurer side and the platform.
+PRICING_ROLES = frozenset({Role.ADMIN, Role.UNDERWRITER, Role.ADJUSTER, Role.ACTUARY})
+
+
+def require_role(principal: Principal, roles: frozenset[Role], action: str) -> None:
+    """Raise ``RoleNotAllowed`` unless the principal's role is one of ``roles``."""
+    if principal.role not in roles:
+        raise RoleNotAllowed(principal.role.value, action)
 
 
 def require_create(principal: Principal, resource: Resource) -> None:

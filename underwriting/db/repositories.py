@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func, insert, select
@@ -17,6 +18,7 @@ from underwriting.db.tables import (
     Finding,
     IdempotencyRecord,
     Organisation,
+    RatingModel,
     ServiceRecord,
 )
 
@@ -133,6 +135,38 @@ class ApiKeyRepository:
     def add(self, row: ApiKey) -> ApiKey:
         self.session.add(row)
         return row
+
+
+class RatingModelRepository:
+    """Versioned rating models; the one in force on a date is the latest active one."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, version: str) -> RatingModel | None:
+        return self.session.get(RatingModel, version)
+
+    def all(self) -> Sequence[RatingModel]:
+        query = select(RatingModel).order_by(RatingModel.effective_from_date, RatingModel.version)
+        return self.session.scalars(query).all()
+
+    def active_on(self, on: date) -> RatingModel | None:
+        query = (
+            select(RatingModel)
+            .where(RatingModel.status == "active", RatingModel.effective_from_date <= on)
+            .order_by(RatingModel.effective_from_date.desc(), RatingModel.version.desc())
+            .limit(1)
+        )
+        return self.session.scalars(query).first()
+
+    def add(self, row: RatingModel) -> RatingModel:
+        self.session.add(row)
+        return row
+
+    def lock(self, version: str) -> RatingModel | None:
+        """The model row, locked for update until the transaction ends (PostgreSQL)."""
+        query = select(RatingModel).where(RatingModel.version == version).with_for_update()
+        return self.session.scalars(query).first()
 
 
 class IdempotencyRepository:

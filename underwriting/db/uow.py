@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from underwriting.access import Resource
 from underwriting.db import bulk
+from underwriting.db.rating_inputs import RatingInputs
 from underwriting.db.repositories import (
     ApiKeyRepository,
     EngagementRepository,
     IdempotencyRepository,
     OrganisationRepository,
+    RatingModelRepository,
     Repository,
     ServiceRecordRepository,
 )
@@ -74,6 +76,8 @@ class UnitOfWork:
         self.audits = Repository(session, Audit, Resource.AUDIT)
         self.api_keys = ApiKeyRepository(session)
         self.idempotency = IdempotencyRepository(session)
+        self.rating_inputs = RatingInputs(session)
+        self.rating_models = RatingModelRepository(session)
         return self
 
     def __exit__(

@@ -1,0 +1,103 @@
+"""Rating models (actuaries) and price indications (underwriters) under ``/v1``."""
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path
+
+from api.deps import CurrentPrincipal, UowFactory
+from api.schemas.pricing import (
+    IndicationCreate,
+    IndicationRead,
+    PricedOptionRead,
+    RatingModelCreate,
+    RatingModelRead,
+)
+from underwriting import indications, rating_models
+
+Version = Annotated[str, Path(min_length=1, max_length=32)]
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(prefix="/v1")
+
+    @router.post(
+        "/rating-models",
+        status_code=201,
+        response_model=RatingModelRead,
+        tags=["rating models"],
+        summary="Publish a model version as a draft",
+    )
+    def create_model(body: RatingModelCreate, principal: CurrentPrincipal, uows: UowFactory):
+        """Actuaries and admins. The document is validated parameter by parameter; a bad
+        one is a 422 naming its path, e.g. `document.severity.mining.sigma`."""
+        return rating_models.create_draft(uows, principal, body.document)
+
+    @router.get(
+        "/rating-models",
+        response_model=list[RatingModelRead],
+        tags=["rating models"],
+        summary="Every model version, oldest first",
+    )
+    def list_models(principal: CurrentPrincipal, uows: UowFactory):
+        return rating_models.list_models(uows, principal)
+
+    @router.get(
+        "/rating-models/{version}",
+        response_model=RatingModelRead,
+        tags=["rating models"],
+        summary="One model version",
+    )
+    def read_model(version: Version, principal: CurrentPrincipal, uows: UowFactory):
+        return rating_models.get_model(uows, principal, version)
+
+    @router.post(
+        "/rating-models/{version}/{action}",
+        response_model=RatingModelRead,
+        tags=["rating models"],
+        summary="approve, activate or retire a version",
+    )
+    def move_model(
+        version: Version,
+        action: Literal["approve", "activate", "retire"],
+        principal: CurrentPrincipal,
+        uows: UowFactory,
+    ):
+        """draft → approved → active → retired. Parameters never change once approved."""
+        return rating_models.transition(uows, principal, version, action)
+
+    @router.post(
+        "/pricing/indications",
+        response_model=IndicationRead,
+        tags=["pricing"],
+        summary="Price a firm under a grid of options, with worksheets",
+    )
+    def indicate(body: IndicationCreate, principal: CurrentPrincipal, uows: UowFactory):
+        """Insurer staff. Rated with the model active on `effective_date` and the book as
+        of today; each option comes with the worksheet that explains and reproduces it."""
+        result = indications.indicate(uows, principal, body.model_dump())
+        return IndicationRead(
+            model_version=result.model_version,
+            firm_id=result.firm_id,
+            effective_date=result.effective_date,
+            expiry_date=result.expiry_date,
+            retro_date=result.retro_date,
+            rated_on=result.rated_on,
+            tier=result.tier,
+            quality_relativity=result.quality_relativity,
+            experience_mod=result.experience_mod,
+            options=[
+                PricedOptionRead(
+                    per_claim_limit=Decimal(str(p.option.per_claim_limit)),
+                    aggregate_limit=Decimal(str(p.option.aggregate_limit)),
+                    deductible=Decimal(str(p.option.deductible)),
+                    defence_inside=p.option.defence_inside,
+                    premium=p.premium,
+                    components=p.components,
+                    worksheet=p.worksheet,
+                )
+                for p in result.options
+            ],
+        )
+
+    return router

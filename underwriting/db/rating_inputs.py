@@ -1,0 +1,193 @@
+"""The reads rating needs, in a handful of set-based queries for any number of firms.
+
+Each function returns plain tuples, never ORM rows: the book is assembled into numpy arrays
+by ``underwriting.rating_book``. Superseded service records and audits are left out — a
+correction replaces what it supersedes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy.orm import Session, aliased
+
+from underwriting.db.tables import (
+    Audit,
+    Engagement,
+    Enterprise,
+    Finding,
+    Firm,
+    HazardSnapshot,
+    ServiceRecord,
+)
+
+
+def firms(session: Session, firm_ids: Sequence[int]) -> list[Any]:
+    """(id, credit_colour, safety_engineers, qualification_expiry_date) per firm."""
+    query = select(
+        Firm.id, Firm.credit_colour, Firm.safety_engineers, Firm.qualification_expiry_date
+    ).where(Firm.id.in_(firm_ids))
+    return list(session.execute(query))
+
+
+def engagements(session: Session, firm_ids: Sequence[int], start: date, end: date) -> list[Any]:
+    """Engagements of the firms that overlap [start, end), with their enterprise's profile:
+    (firm_id, enterprise_id, service_kinds, start_date, end_date, hazard_class, employees,
+    standardisation_grade, major_hazard_sources)."""
+    query = (
+        select(
+            Engagement.firm_id,
+            Engagement.enterprise_id,
+            Engagement.service_kinds,
+            Engagement.start_date,
+            Engagement.end_date,
+            Enterprise.hazard_class,
+            Enterprise.employees,
+            Enterprise.standardisation_grade,
+            Enterprise.major_hazard_sources,
+        )
+        .join(Enterprise, Enterprise.id == Engagement.enterprise_id)
+        .where(
+            Engagement.firm_id.in_(firm_ids),
+            Engagement.start_date < end,
+            Engagement.end_date >= start,
+        )
+        .order_by(Engagement.id)
+    )
+    return list(session.execute(query))
+
+
+def latest_snapshots(session: Session, enterprise_ids: Sequence[int], on: date) -> dict[int, Any]:
+    """The latest hazard snapshot on or before ``on`` of each enterprise that has one."""
+    latest = (
+        select(HazardSnapshot.enterprise_id, func.max(HazardSnapshot.as_of_date).label("as_of"))
+        .where(HazardSnapshot.enterprise_id.in_(enterprise_ids), HazardSnapshot.as_of_date <= on)
+        .group_by(HazardSnapshot.enterprise_id)
+        .subquery()
+    )
+    query = select(HazardSnapshot).join(
+        latest,
+        and_(
+            HazardSnapshot.enterprise_id == latest.c.enterprise_id,
+            HazardSnapshot.as_of_date == latest.c.as_of,
+        ),
+    )
+    return {row.enterprise_id: row for row in session.scalars(query)}
+
+
+def audits(session: Session, firm_ids: Sequence[int], on: date) -> list[Any]:
+    """Audits up to ``on`` that no later correction supersedes: (firm_id, audit_date,
+    mean score, inaccurate_reports, false_reports, sample_size)."""
+    newer = aliased(Audit)
+    superseded = select(newer.supersedes_id).where(
+        newer.supersedes_id.is_not(None), newer.audit_date <= on
+    )
+    mean_score = (
+        Audit.score_completeness
+        + Audit.score_accuracy
+        + Audit.score_follow_up
+        + Audit.score_evidence
+    ) / 4.0
+    query = (
+        select(
+            Audit.firm_id,
+            Audit.audit_date,
+            mean_score,
+            Audit.inaccurate_reports,
+            Audit.false_reports,
+            Audit.sample_size,
+        )
+        .where(Audit.firm_id.in_(firm_ids), Audit.audit_date <= on, Audit.id.not_in(superseded))
+        .order_by(Audit.id)
+    )
+    return list(session.execute(query))
+
+
+def service_quality(session: Session, firm_ids: Sequence[int], since: date, on: date) -> list[Any]:
+    """Per firm, from its current (unsuperseded) records visited in [since, on]:
+    (firm_id, records, records with evidence, findings due by ``on``, of those closed by
+    their deadline)."""
+    newer = aliased(ServiceRecord)
+    current = and_(
+        ServiceRecord.visit_date >= since,
+        ServiceRecord.visit_date <= on,
+        ~select(newer.id).where(newer.supersedes_id == ServiceRecord.id).exists(),
+    )
+    records = (
+        select(
+            Engagement.firm_id.label("firm_id"),
+            func.count().label("records"),
+            func.sum(_has_evidence()).label("evidenced"),
+        )
+        .join(Engagement, Engagement.id == ServiceRecord.engagement_id)
+        .where(Engagement.firm_id.in_(firm_ids), current)
+        .group_by(Engagement.firm_id)
+    )
+    due = Finding.rectification_deadline_date <= on
+    closed_in_time = and_(
+        Finding.closed_date.is_not(None), Finding.closed_date <= Finding.rectification_deadline_date
+    )
+    findings = (
+        select(
+            Engagement.firm_id.label("firm_id"),
+            func.count().label("due"),
+            func.sum(_as_int(closed_in_time)).label("closed"),
+        )
+        .join(ServiceRecord, ServiceRecord.id == Finding.service_record_id)
+        .join(Engagement, Engagement.id == ServiceRecord.engagement_id)
+        .where(Engagement.firm_id.in_(firm_ids), current, due)
+        .group_by(Engagement.firm_id)
+    )
+    by_firm: dict[int, list[int]] = {f: [0, 0, 0, 0] for f in firm_ids}
+    for firm_id, count, evidenced in session.execute(records):
+        by_firm[firm_id][0:2] = [count, int(evidenced or 0)]
+    for firm_id, count, closed in session.execute(findings):
+        by_firm[firm_id][2:4] = [count, int(closed or 0)]
+    return [(firm_id, *values) for firm_id, values in by_firm.items()]
+
+
+def engagements_in_force(session: Session, firm_ids: Sequence[int], on: date) -> dict[int, int]:
+    query = (
+        select(Engagement.firm_id, func.count())
+        .where(
+            Engagement.firm_id.in_(firm_ids), Engagement.start_date <= on, Engagement.end_date >= on
+        )
+        .group_by(Engagement.firm_id)
+    )
+    return dict(session.execute(query).all())
+
+
+def _has_evidence() -> ColumnElement[int]:
+    return _as_int(func.json_array_length(ServiceRecord.evidence_photo_hashes) > 0)
+
+
+def _as_int(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
+
+
+class RatingInputs:
+    """The reads above, bound to a unit of work's session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def firms(self, firm_ids: Sequence[int]) -> list[Any]:
+        return firms(self.session, firm_ids)
+
+    def engagements(self, firm_ids: Sequence[int], start: date, end: date) -> list[Any]:
+        return engagements(self.session, firm_ids, start, end)
+
+    def latest_snapshots(self, enterprise_ids: Sequence[int], on: date) -> dict[int, Any]:
+        return latest_snapshots(self.session, enterprise_ids, on)
+
+    def audits(self, firm_ids: Sequence[int], on: date) -> list[Any]:
+        return audits(self.session, firm_ids, on)
+
+    def service_quality(self, firm_ids: Sequence[int], since: date, on: date) -> list[Any]:
+        return service_quality(self.session, firm_ids, since, on)
+
+    def engagements_in_force(self, firm_ids: Sequence[int], on: date) -> dict[int, int]:
+        return engagements_in_force(self.session, firm_ids, on)

@@ -1,0 +1,121 @@
+"""Use cases for rating-model versions: draft → approved → active → retired.
+
+A version's parameters never change once approved: a change is a new version. The model
+that prices a policy is the active one with the latest ``effective_from`` on or before the
+policy's effective date, so activating 2027's model leaves 2026's policies priced by 2026's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from pricing import ModelError, RatingModel
+from underwriting import clock
+from underwriting.access import PRICING_ROLES, Principal, Resource, require_create, require_role
+from underwriting.db.tables import RatingModel as RatingModelRow
+from underwriting.db.uow import UnitOfWorkFactory
+from underwriting.errors import Conflict, InvalidInput, NotFound
+from underwriting.vocabulary import ModelStatus
+
+#: The transitions a model version may make, and the timestamp each one sets.
+TRANSITIONS = {
+    "approve": (ModelStatus.DRAFT, ModelStatus.APPROVED),
+    "activate": (ModelStatus.APPROVED, ModelStatus.ACTIVE),
+    "retire": (ModelStatus.ACTIVE, ModelStatus.RETIRED),
+}
+
+
+def validated(document: Mapping[str, Any]) -> RatingModel:
+    """The pricing model a document describes; ``InvalidInput`` names the bad parameter."""
+    try:
+        return RatingModel.from_document(document)
+    except ModelError as error:
+        path = str(error).split(" ", 1)[0]
+        raise InvalidInput(f"document.{path}", None, str(error)) from None
+
+
+def create_draft(
+    uow_factory: UnitOfWorkFactory, principal: Principal, document: Mapping[str, Any]
+) -> RatingModelRow:
+    """Store a new model version as a draft, after validating every parameter."""
+    require_create(principal, Resource.RATING_MODEL)
+    model = validated(document)
+    with uow_factory() as uow:
+        if uow.rating_models.get(model.version) is not None:
+            raise Conflict("version", model.version, "already exists; publish a new version")
+        row = uow.rating_models.add(
+            RatingModelRow(
+                version=model.version,
+                effective_from_date=model.effective_from,
+                status=ModelStatus.DRAFT,
+                parameters=dict(model.document),
+            )
+        )
+        uow.flush()
+        uow.commit()
+        return row
+
+
+def transition(
+    uow_factory: UnitOfWorkFactory, principal: Principal, version: str, action: str
+) -> RatingModelRow:
+    """Move a version along its lifecycle (``approve``, ``activate`` or ``retire``)."""
+    require_create(principal, Resource.RATING_MODEL)
+    before, after = TRANSITIONS[action]
+    with uow_factory() as uow:
+        row = uow.rating_models.lock(version)
+        if row is None:
+            raise NotFound("rating model", version)
+        if row.status != before:
+            raise Conflict("status", row.status, f"only a {before.value} model can {action}")
+        row.status = after
+        if action == "approve":
+            row.approved_at = clock.now()
+        uow.commit()
+        return row
+
+
+def list_models(uow_factory: UnitOfWorkFactory, principal: Principal) -> Sequence[RatingModelRow]:
+    require_role(principal, PRICING_ROLES, "read rating models")
+    with uow_factory() as uow:
+        return uow.rating_models.all()
+
+
+def get_model(uow_factory: UnitOfWorkFactory, principal: Principal, version: str) -> RatingModelRow:
+    require_role(principal, PRICING_ROLES, "read rating models")
+    with uow_factory() as uow:
+        row = uow.rating_models.get(version)
+        if row is None:
+            raise NotFound("rating model", version)
+        return row
+
+
+def model_in_force(uow_factory: UnitOfWorkFactory, on: date) -> RatingModel:
+    """The active model for a policy effective ``on``."""
+    with uow_factory() as uow:
+        row = uow.rating_models.active_on(on)
+        if row is None:
+            raise NotFound("active rating model on", on.isoformat(), field="effective_date")
+        return RatingModel.from_document(row.parameters)
+
+
+def ensure_default_model(uow_factory: UnitOfWorkFactory, version: str = "pl-2026.1") -> bool:
+    """Install the shipped model as active when the book has no model at all (a new book,
+    the demo). Returns whether it did."""
+    model = RatingModel.load(version)
+    with uow_factory() as uow:
+        if uow.rating_models.all():
+            return False
+        uow.rating_models.add(
+            RatingModelRow(
+                version=model.version,
+                effective_from_date=model.effective_from,
+                status=ModelStatus.ACTIVE,
+                parameters=dict(model.document),
+                approved_at=clock.now(),
+            )
+        )
+        uow.commit()
+        return True
