@@ -15,7 +15,7 @@ import time
 from functools import partial
 from pathlib import Path
 
-from underwriting import keys, market, parties
+from underwriting import keys, market, parties, rating_models
 from underwriting.db import migrations
 from underwriting.db.engine import build_engine, session_factory
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
@@ -86,6 +86,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> None:
     if market.book_is_empty(uows):
         counts = market.load_market(uows, read_market(DEMO_MARKET))
         print(f"loaded the demo market: {sum(counts.values())} rows")
+    if rating_models.ensure_default_model(uows):
+        print("activated the default rating model pl-2026.1")
     lines = []
     for role, org in market.demo_organisations(uows).items():
         minted = keys.create_key(uows, organisation_id=org, role=role, label="demo")
