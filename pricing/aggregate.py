@@ -111,9 +111,9 @@ def _aggregate_block(counts: np.ndarray, shift: tuple[np.ndarray, np.ndarray], u
     np.multiply(scale + scale, tangent, out=transform.imag)
     tilted = np.fft.irfft(transform, len(untilt), axis=-1)
     floor = ROUND_OFF * modulus[:, :1]  # Ŝ(0) = Σ tilted pmf, the largest |Ŝ|
-    pmf = np.where(tilted > floor, tilted, 0.0)
-    pmf *= untilt
-    return pmf
+    tilted *= tilted > floor  # zero the round-off (twice as fast as np.where here)
+    tilted *= untilt
+    return tilted
 
 
 @dataclass(frozen=True)

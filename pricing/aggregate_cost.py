@@ -34,9 +34,15 @@ class CappedStatistics:
 
 
 def capped_statistics(
-    pmf: ArrayLike, grid: Grid, aggregate_limit: float | ArrayLike, *, tvar_level: float = 0.99
+    pmf: ArrayLike,
+    grid: Grid,
+    aggregate_limit: float | ArrayLike,
+    *,
+    tvar_level: float = 0.99,
+    with_std: bool = True,
 ) -> CappedStatistics:
-    """E[S ∧ A], std(S ∧ A), VaR_p and TVaR_p(S ∧ A) of lattice pmfs, shape (..., n).
+    """E[S ∧ A], std(S ∧ A), VaR_p and TVaR_p(S ∧ A) of lattice pmfs, shape (..., n);
+    ``with_std=False`` leaves std NaN and saves a pass over the cells.
 
     Conventions: S ∧ A takes the values min(kh, A), so every cell at or above A counts as A,
     and A need not be a cell. Mass missing from the grid (1 − Σ pmf, the tail beyond it) is
@@ -62,7 +68,9 @@ def capped_statistics(
     stats = np.empty((4, len(rows)))
     for start in range(0, len(rows), ROWS_PER_BLOCK):
         block = slice(start, start + ROWS_PER_BLOCK)
-        stats[:, block] = _statistics(rows[block], grid, limits[block], tvar_level)
+        stats[:, block] = _statistics(
+            rows[block], grid, limits[block], tvar_level, with_std=with_std
+        )
     mean, std, quantile, tvar = stats.reshape(4, *shape)
     return CappedStatistics(mean=mean, std=std, quantile=quantile, tvar=tvar)
 
@@ -89,7 +97,13 @@ def _costs(grid: Grid, limit: np.ndarray, defence: float) -> tuple[np.ndarray, n
 
 
 def _statistics(
-    pmf: np.ndarray, grid: Grid, limit: np.ndarray, level: float, defence: float = 0.0
+    pmf: np.ndarray,
+    grid: Grid,
+    limit: np.ndarray,
+    level: float,
+    defence: float = 0.0,
+    *,
+    with_std: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Mean, std, VaR and TVaR at ``level`` of C for rows ``pmf`` (rows, n), ``limit`` (rows,).
 
@@ -102,10 +116,12 @@ def _statistics(
     weighted = pmf * values
     running = np.cumsum(weighted, axis=-1)  # E[C; C ≤ value], times total
     mean = (running[:, -1] + missing * last) / total
-    spread = values - mean[:, None]
-    spread *= spread
-    spread *= pmf
-    std = np.sqrt((spread.sum(axis=-1) + missing * (last - mean) ** 2) / total)
+    std = np.full(len(pmf), np.nan)
+    if with_std:  # rating needs only the mean and TVaR: skip a pass over the cells
+        spread = values - mean[:, None]
+        spread *= spread
+        spread *= pmf
+        std = np.sqrt((spread.sum(axis=-1) + missing * (last - mean) ** 2) / total)
     cdf = np.cumsum(pmf, axis=-1)  # times total
     reached = cdf >= level * total[:, None]
     on_grid = reached.any(axis=-1)

@@ -73,6 +73,9 @@ class RatingBook:
         firms, clients = len(self.firm_ids), len(self.client_firm)
         if np.shape(self.deficits) != (firms, len(QUALITY_FEATURES)):
             raise PricingError(f"deficits must be {firms} × {len(QUALITY_FEATURES)}")
+        deficits = np.asarray(self.deficits, dtype=np.float64)
+        if not np.isfinite(deficits).all() or (deficits < 0).any():
+            raise PricingError(f"deficits must be finite and >= 0; got (deficits={deficits!r})")
         for name in (
             "years_since_retro",
             "experience_actual",
@@ -86,6 +89,9 @@ class RatingBook:
             raise PricingError("client_metrics must have one row per client")
         if clients and not (np.min(self.client_firm) >= 0 and np.max(self.client_firm) < firms):
             raise PricingError("client_firm must index the firms")
+        for name in ("client_firm", "client_class"):
+            if np.asarray(getattr(self, name)).dtype.kind not in "iu":
+                raise PricingError(f"{name} must be integer indices; got ({name}=...)")
         if clients and np.max(self.client_class) >= len(HAZARD_CLASSES):
             raise PricingError("client_class must index HAZARD_CLASSES")
         if (np.asarray(self.client_weight) > 1).any():

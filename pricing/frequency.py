@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pricing.errors import PricingError
-from pricing.model import FrequencyModel
+from pricing.model import STANDARDISATION_GRADES, FrequencyModel
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,6 +44,12 @@ class ClientMetrics:
             finite = value if name != "iot_alarm_rate" else value[~np.isnan(value)]
             if not np.isfinite(finite).all() or (finite < 0).any():
                 raise PricingError(f"{name} must be finite and >= 0; got ({name}={value!r})")
+        grades = np.asarray(self.standardisation)
+        if grades.dtype.kind not in "iu" or (grades >= len(STANDARDISATION_GRADES)).any():
+            raise PricingError(
+                "standardisation must be integer indices into STANDARDISATION_GRADES; got "
+                f"(standardisation={grades!r})"
+            )
         if (np.asarray(self.employees) <= 0).any():
             raise PricingError("employees must be > 0")
         if (np.asarray(self.closure_rate) > 1).any():

@@ -10,6 +10,7 @@ and its parameters are sourced in ``pricing/models/README.md``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Mapping
@@ -69,6 +70,41 @@ QUALITY_FEATURES = (
     "engineers_per_engagement",
 )
 AUDIT_FEATURES = QUALITY_FEATURES[:3]
+SEVERITY_KEYS = ("mu", "sigma", "threshold", "alpha", "body_weight")
+EXPERIENCE_KEYS = ("credibility_k", "floor", "cap")
+FREQUENCY_KEYS = (
+    "base_per_100_employees",
+    "coefficients",
+    "standardisation_steps",
+    "iot_alarm_rate_default",
+    "service_kind_weights",
+)
+LIABILITY_KEYS = (
+    "base_probability",
+    "coefficients",
+    "credit_colour_steps",
+    "engineers_per_engagement_cap",
+    "audit_half_life_years",
+    "unaudited",
+    "no_records",
+    "market",
+)
+DOCUMENT_KEYS = (
+    "version",
+    "effective_from",
+    "description",
+    "frequency",
+    "liability",
+    "severity",
+    "defence_cost_ratio",
+    "claims_made_steps",
+    "experience",
+    "schedule_cap",
+    "loads",
+    "tiers",
+    "grid_size",
+    "grid_span",
+)
 
 
 class ModelError(PricingError):
@@ -104,6 +140,15 @@ def _table(doc: Mapping[str, Any], path: str, keys: tuple[str, ...], **bounds: A
     if extra:
         raise ModelError(f"{path} has unknown keys {extra}")
     return np.array([_number(section, path, key, **bounds) for key in keys])
+
+
+def _closed(section: Mapping[str, Any], path: str, keys: tuple[str, ...]) -> Mapping[str, Any]:
+    """``section`` if it has no key outside ``keys``: a misspelt parameter is refused, never
+    silently ignored."""
+    extra = sorted(set(section) - set(keys))
+    if extra:
+        raise ModelError(f"{path} has unknown keys {extra}")
+    return section
 
 
 def _section(doc: Mapping[str, Any], path: str) -> Mapping[str, Any]:
@@ -169,19 +214,27 @@ class RatingModel:
     schedule_cap: float
     loads: Loads
     tier_bands: tuple[float, ...]
-    grid_size: int
+    grid_size: int  # the smallest FFT lattice, cells
+    grid_span: float  # the lattice cell, CNY, shared by every option
     document: Mapping[str, Any]
 
     @classmethod
     def from_document(cls, doc: Mapping[str, Any]) -> RatingModel:
         """Validate ``doc`` (JSON-native) and build the model; ``ModelError`` names the path."""
+        _closed(doc, "document", DOCUMENT_KEYS)
+        _closed(_section(doc, "severity"), "severity", HAZARD_CLASSES)
         version = doc.get("version")
         if not isinstance(version, str) or not 1 <= len(version) <= 32:
             raise ModelError(f"version must be a string of 1 to 32 characters; got ({version!r})")
+        raw = doc.get("effective_from")
         try:
-            effective_from = date.fromisoformat(str(doc.get("effective_from")))
-        except ValueError as error:
-            raise ModelError(f"effective_from must be an ISO date; got ({error})") from None
+            if not isinstance(raw, str) or len(raw) != 10:
+                raise ValueError
+            effective_from = date.fromisoformat(raw)
+        except ValueError:
+            raise ModelError(
+                f"effective_from must be an ISO date YYYY-MM-DD; got (effective_from={raw!r})"
+            ) from None
         return cls(
             version=version,
             effective_from=effective_from,
@@ -191,16 +244,31 @@ class RatingModel:
             defence_cost_ratio=_number(doc, "", "defence_cost_ratio", low=0, high=5),
             claims_made_steps=_steps(doc),
             credibility_k=_number(
-                _section(doc, "experience"), "experience", "credibility_k", low=0, open_low=True
+                _closed(_section(doc, "experience"), "experience", EXPERIENCE_KEYS),
+                "experience",
+                "credibility_k",
+                low=0,
+                open_low=True,
             ),
             experience_floor=_number(
-                _section(doc, "experience"), "experience", "floor", low=0, high=1, open_low=True
+                _closed(_section(doc, "experience"), "experience", EXPERIENCE_KEYS),
+                "experience",
+                "floor",
+                low=0,
+                high=1,
+                open_low=True,
             ),
-            experience_cap=_number(_section(doc, "experience"), "experience", "cap", low=1),
+            experience_cap=_number(
+                _closed(_section(doc, "experience"), "experience", EXPERIENCE_KEYS),
+                "experience",
+                "cap",
+                low=1,
+            ),
             schedule_cap=_number(doc, "", "schedule_cap", low=0, high=0.5),
             loads=_loads(doc),
             tier_bands=_bands(doc),
             grid_size=_grid_size(doc),
+            grid_span=_number(doc, "", "grid_span", low=1),
             document=json.loads(json.dumps(doc)),
         )
 
@@ -219,13 +287,27 @@ def _frequency(doc: Mapping[str, Any]) -> FrequencyModel:
         base_per_100_employees=_table(
             doc, f"{f}.base_per_100_employees", HAZARD_CLASSES, low=0, open_low=True
         ),
-        coefficients=_table(doc, f"{f}.coefficients", FREQUENCY_FEATURES, low=0, high=10),
+        coefficients=_frequency_coefficients(doc),
         standardisation_steps=_table(
             doc, f"{f}.standardisation_steps", STANDARDISATION_GRADES, low=0, high=10
         ),
-        iot_alarm_rate_default=_number(_section(doc, f), f, "iot_alarm_rate_default", low=0),
+        iot_alarm_rate_default=_number(
+            _closed(_section(doc, f), f, FREQUENCY_KEYS), f, "iot_alarm_rate_default", low=0
+        ),
         service_kind_weights=_table(doc, f"{f}.service_kind_weights", SERVICE_KINDS, low=0, high=1),
     )
+
+
+def _frequency_coefficients(doc: Mapping[str, Any]) -> np.ndarray:
+    beta = _table(doc, "frequency.coefficients", FREQUENCY_FEATURES, low=0, high=10)
+    general = FREQUENCY_FEATURES.index("log1p_general_accidents_per_100_3y")
+    if beta[general] > 1:
+        # λ ∝ employees · (1 + 100·accidents/employees)^β falls with employees when β > 1.
+        raise ModelError(
+            "frequency.coefficients.log1p_general_accidents_per_100_3y must be <= 1, or a "
+            f"larger client would price lower; got ({beta[general]})"
+        )
+    return beta
 
 
 def _liability(doc: Mapping[str, Any]) -> LiabilityModel:
@@ -237,7 +319,7 @@ def _liability(doc: Mapping[str, Any]) -> LiabilityModel:
             f"{s}.coefficients: every deficit must weigh >= 0 and engineers_per_engagement "
             f"<= 0, so that better service never costs more; got ({coefficients.tolist()})"
         )
-    section = _section(doc, s)
+    section = _closed(_section(doc, s), s, LIABILITY_KEYS)
     return LiabilityModel(
         base_probability=_number(section, s, "base_probability", low=0, high=1, open_low=True),
         coefficients=coefficients,
@@ -258,7 +340,7 @@ def _severities(doc: Mapping[str, Any]) -> tuple[SplicedLognormalPareto, ...]:
     out = []
     for hazard_class in HAZARD_CLASSES:
         path = f"severity.{hazard_class}"
-        s = _section(doc, path)
+        s = _closed(_section(doc, path), path, SEVERITY_KEYS)
         out.append(
             SplicedLognormalPareto(
                 mu=_number(s, path, "mu"),
@@ -285,7 +367,7 @@ def _steps(doc: Mapping[str, Any]) -> tuple[float, ...]:
 
 
 def _loads(doc: Mapping[str, Any]) -> Loads:
-    s = _section(doc, "loads")
+    s = _closed(_section(doc, "loads"), "loads", tuple(Loads.__dataclass_fields__))
     loads = Loads(
         risk_multiple=_number(s, "loads", "risk_multiple", low=0, high=1),
         tvar_level=_number(s, "loads", "tvar_level", low=0.5, high=0.9999),
@@ -303,14 +385,15 @@ def _loads(doc: Mapping[str, Any]) -> Loads:
 
 
 def _bands(doc: Mapping[str, Any]) -> tuple[float, ...]:
-    bands = _section(doc, "tiers").get("bands")
-    if (
-        not isinstance(bands, list)
-        or len(bands) != 4
-        or not all(isinstance(b, int | float) and b > 0 for b in bands)
-        or bands != sorted(bands)
-    ):
-        raise ModelError(f"tiers.bands must be 4 rising positive numbers; got ({bands!r})")
+    bands = _closed(_section(doc, "tiers"), "tiers", ("bands",)).get("bands")
+    numbers = isinstance(bands, list) and all(
+        isinstance(b, int | float) and not isinstance(b, bool) and math.isfinite(b) and b > 0
+        for b in bands
+    )
+    if not numbers or len(bands) != 4 or any(a >= b for a, b in itertools.pairwise(bands)):
+        raise ModelError(
+            f"tiers.bands must be 4 strictly rising finite positive numbers; got ({bands!r})"
+        )
     return tuple(float(b) for b in bands)
 
 

@@ -22,14 +22,11 @@ the order of firms or clients changes nothing.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from pricing.aggregate import Grid, capped_statistics, compound_poisson, layer_pmf
 from pricing.book import CoverageOption, RatingBook
 from pricing.claims_made import claims_made_step
 from pricing.credibility import experience_mod
@@ -37,6 +34,7 @@ from pricing.errors import PricingError
 from pricing.frequency import client_frequency
 from pricing.liability import liability_probability, market_probability
 from pricing.model import HAZARD_CLASSES, RatingModel
+from pricing.option_costs import option_costs
 from pricing.premium import allocate_fen, gross_premium, to_fen
 from pricing.tier import quality_relativity, tier
 
@@ -48,11 +46,8 @@ COMPONENTS = (
     "profit",
     "minimum_premium_adjustment",
 )
-CHUNK = 2048  # firms per task: 2,048 × 1,024 doubles is 16 MiB of pmf a task
-FIXED_POINT = 2.0**40  # incidents are summed as exact multiples of 2⁻⁴⁰
-FIXED_POINT_LIMIT = 2.0**13  # below which such sums are exact in a double
-GRID_COVER = 0.75  # the aggregate limit sits at this share of the grid; the tilt guards the rest
-TILT = 20.0  # total exponential tilt across the grid (Grübel & Hermesmeier 1999)
+FIXED_POINT = 2.0**32  # incidents are summed as exact multiples of 2⁻³² (2.3e-10)
+FIXED_POINT_LIMIT = 2.0**21  # below which such sums are exact in a double
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,9 +88,7 @@ def rate(book: RatingBook, model: RatingModel, options: Sequence[CoverageOption]
         raise PricingError("options must name at least one coverage option")
     factors = firm_factors(book, model)
     shape = (book.firms, len(options))
-    mean, tvar, defence = np.zeros(shape), np.zeros(shape), np.zeros(shape)
-    for o, option in enumerate(options):
-        mean[:, o], tvar[:, o], defence[:, o] = _option_costs(factors.claims, option, model)
+    mean, tvar, defence = option_costs(factors.claims, options, model)
     schedule = np.asarray(book.schedule_factor, dtype=np.float64)[:, None]
     loss = (mean + defence) * schedule
     risk = model.loads.risk_multiple * np.maximum(tvar - mean, 0.0) * schedule
@@ -167,71 +160,20 @@ def firm_factors(book: RatingBook, model: RatingModel) -> FirmFactors:
 def _incidents_by_class(book: RatingBook, model: RatingModel) -> np.ndarray:
     """n_fc = Σ w_e λ_e per firm and class, identical to the bit in any client order.
 
-    Each term is first rounded to a multiple of 2⁻⁴⁰ incidents (a relative change below
-    10⁻¹² for any real client). Sums of such multiples below 2¹³ are exact in double
-    precision, so the order clients arrive in cannot change a single bit of the result.
+    Each term is first rounded to a multiple of 2⁻³² incidents (2.3·10⁻¹⁰: far below any
+    real client's rate). Sums of such multiples below 2²¹ are exact in double precision, so
+    the order clients arrive in cannot change a single bit of the result.
     """
     classes = len(HAZARD_CLASSES)
     expected = book.client_weight * client_frequency(
         book.client_class, book.client_metrics, model.frequency
     )
-    if len(expected) and expected.max() >= FIXED_POINT_LIMIT / 32:
-        raise PricingError(f"a client expects {expected.max():.4g} incidents a year; too many")
     expected = np.round(expected * FIXED_POINT) / FIXED_POINT
     cell = np.asarray(book.client_firm) * classes + np.asarray(book.client_class)
     sums = np.bincount(cell, expected, minlength=book.firms * classes)
     if len(sums) and sums.max() >= FIXED_POINT_LIMIT:
-        raise PricingError(f"a firm expects {sums.max():.4g} incidents a year in one class")
-    return sums.reshape(book.firms, classes)
-
-
-def option_grid(option: CoverageOption, model: RatingModel) -> Grid:
-    """The lattice for one option: the per-claim limit a whole number of cells, the
-    aggregate limit inside the first ``GRID_COVER`` of the grid."""
-    size = model.grid_size
-    while option.aggregate_limit / option.per_claim_limit > GRID_COVER * size:
-        size *= 2
-    cells_per_limit = max(
-        1, int(np.floor(option.per_claim_limit * GRID_COVER * size / option.aggregate_limit))
-    )
-    return Grid(span=option.per_claim_limit / cells_per_limit, size=size, tilt=TILT / size)
-
-
-def _option_costs(
-    claims: np.ndarray, option: CoverageOption, model: RatingModel
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """E[S∧A], TVaR_p(S∧A) and the defence paid outside the limits, per firm."""
-    grid = option_grid(option, model)
-    k = model.defence_cost_ratio
-    inside = 1.0 + k if option.defence_inside else 1.0
-    layers = np.stack(
-        [
-            layer_pmf(
-                severity.scaled(inside),
-                deductible=option.deductible,
-                limit=option.per_claim_limit,
-                grid=grid,
-            )
-            for severity in model.severity
-        ]
-    )
-    layer_means = layers @ (np.arange(grid.size) * grid.span)
-    mean, tvar = np.empty(len(claims)), np.empty(len(claims))
-
-    def chunk(start: int) -> None:
-        rows = slice(start, start + CHUNK)
-        pmf = compound_poisson(claims[rows], layers, grid)
-        stats = capped_statistics(
-            pmf, grid, option.aggregate_limit, tvar_level=model.loads.tvar_level
+        raise PricingError(
+            f"a firm expects {sums.max():.4g} incidents a year in one class; the exact sums "
+            f"hold below {FIXED_POINT_LIMIT:.0f}"
         )
-        mean[rows], tvar[rows] = stats.mean, stats.tvar
-
-    # numpy releases the GIL in its loops and FFTs, so chunks run on every core; each row's
-    # numbers are its own, whichever thread computes them.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        list(pool.map(chunk, range(0, len(claims), CHUNK)))
-    defence = np.zeros(len(claims))
-    if not option.defence_inside:
-        for c, layer_mean in enumerate(layer_means):
-            defence += k * claims[:, c] * layer_mean
-    return mean, tvar, defence
+    return sums.reshape(book.firms, classes)

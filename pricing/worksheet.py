@@ -16,8 +16,9 @@ from pricing.book import CoverageOption, RatingBook
 from pricing.frequency import ClientMetrics, client_frequency
 from pricing.liability import market_probability
 from pricing.model import HAZARD_CLASSES, QUALITY_FEATURES, STANDARDISATION_GRADES, RatingModel
+from pricing.option_costs import option_grid
 from pricing.premium import fen_to_decimal
-from pricing.rate import COMPONENTS, RatingResult, option_grid, rate
+from pricing.rate import COMPONENTS, RatingResult, rate
 
 GRADES = ("general", "larger", "major", "especially_major")
 
