@@ -3,6 +3,7 @@
 python -m bench                      # everything, at full size (a few minutes)
 python -m bench --records 5000       # a quick run
 python -m bench ingest --clients 1   # only ingest, only the one-client API run
+python -m bench rating aggregate     # only the pricing benchmarks (``pricing`` = ``rating``)
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import ingest
+from bench import ingest, pricing
 from bench.postgres import default_server
 
 
@@ -30,10 +31,26 @@ def _ingest(args: argparse.Namespace) -> str:
     return ingest.report(options, ingest.run(options))
 
 
-DESCRIPTION = "Run SecondLock's benchmarks on PostgreSQL and print the results."
+def _rating(args: argparse.Namespace) -> str:
+    run = pricing.run_rating(args.rating_firms, args.rating_clients, args.loop_firms, args.seed)
+    return pricing.rating_report(run)
+
+
+def _aggregate(args: argparse.Namespace) -> str:
+    return pricing.aggregate_report(pricing.run_aggregate(args.sims, args.seed), pricing.machine())
+
+
+DESCRIPTION = "Run SecondLock's benchmarks (ingest on PostgreSQL; pricing) and print the results."
 
 #: Every benchmark in bench/, by name: each takes the parsed options, returns its report.
-BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {"ingest": _ingest}
+#: A report line starting with ``ERROR`` makes the command exit with status 1.
+BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
+    "ingest": _ingest,
+    "rating": _rating,
+    "aggregate": _aggregate,
+}
+#: Other names for benchmarks.
+ALIASES = {"pricing": "rating"}
 
 
 def _positive(text: str) -> int:
@@ -53,7 +70,7 @@ def parser() -> argparse.ArgumentParser:
         "names",
         nargs="*",
         metavar="NAME",
-        help=f"benchmarks to run (default: all of {', '.join(BENCHMARKS)})",
+        help=f"benchmarks to run (default: all of {', '.join(BENCHMARKS)}; pricing = rating)",
     )
     root.add_argument("--records", type=_positive, default=100_000, help="records to file")
     root.add_argument("--batch", type=_positive, default=1_000, help="records per request")
@@ -65,7 +82,15 @@ def parser() -> argparse.ArgumentParser:
     )
     root.add_argument("--firms", type=_positive, default=10, help="firms in the book")
     root.add_argument("--engagements", type=_positive, default=100, help="one per enterprise")
-    root.add_argument("--seed", type=int, default=2026, help="seed of the records' RNG")
+    root.add_argument("--seed", type=int, default=2026, help="seed of every benchmark's RNG")
+    root.add_argument(
+        "--rating-firms", type=_positive, default=100_000, help="firms in the rating book"
+    )
+    root.add_argument("--rating-clients", type=_positive, default=20, help="clients per firm")
+    root.add_argument("--loop-firms", type=_positive, default=200, help="firms rated one at a time")
+    root.add_argument(
+        "--sims", type=_positive, default=10_000_000, help="aggregate's Monte Carlo draws"
+    )
     root.add_argument(
         "--server",
         default=default_server(),
@@ -83,17 +108,21 @@ def _exit_on_sigterm(signum: int, _frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     args = parser().parse_args(argv)
-    unknown = sorted(set(args.names) - set(BENCHMARKS))
+    names = list(dict.fromkeys(ALIASES.get(name, name) for name in args.names))
+    unknown = sorted(set(names) - set(BENCHMARKS))
     if unknown:
         known = ", ".join(BENCHMARKS)
         parser().error(f"no benchmark named {', '.join(unknown)}; there are: {known}")
     if args.batch > 1_000:
         parser().error("--batch: the API takes at most 1,000 records a request")
-    for name in args.names or list(BENCHMARKS):
+    failed = False
+    for name in names or list(BENCHMARKS):
         started = time.perf_counter()
-        print(BENCHMARKS[name](args), flush=True)
+        report = BENCHMARKS[name](args)
+        print(report, flush=True)
+        failed |= any(line.startswith("ERROR") for line in report.splitlines())
         print(f"({name} took {time.perf_counter() - started:.0f} s in all)\n", file=sys.stderr)
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
