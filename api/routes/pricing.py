@@ -1,6 +1,5 @@
 """Rating models (actuaries) and price indications (underwriters) under ``/v1``."""
 
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
@@ -9,7 +8,6 @@ from api.deps import CurrentPrincipal, UowFactory
 from api.schemas.pricing import (
     IndicationCreate,
     IndicationRead,
-    PricedOptionRead,
     RatingModelCreate,
     RatingModelRead,
 )
@@ -75,29 +73,7 @@ def build_router() -> APIRouter:
     def indicate(body: IndicationCreate, principal: CurrentPrincipal, uows: UowFactory):
         """Insurer staff. Rated with the model active on `effective_date` and the book as
         of today; each option comes with the worksheet that explains and reproduces it."""
-        result = indications.indicate(uows, principal, body.model_dump())
-        return IndicationRead(
-            model_version=result.model_version,
-            firm_id=result.firm_id,
-            effective_date=result.effective_date,
-            expiry_date=result.expiry_date,
-            retro_date=result.retro_date,
-            rated_on=result.rated_on,
-            tier=result.tier,
-            quality_relativity=result.quality_relativity,
-            experience_mod=result.experience_mod,
-            options=[
-                PricedOptionRead(
-                    per_claim_limit=Decimal(str(p.option.per_claim_limit)),
-                    aggregate_limit=Decimal(str(p.option.aggregate_limit)),
-                    deductible=Decimal(str(p.option.deductible)),
-                    defence_inside=p.option.defence_inside,
-                    premium=p.premium,
-                    components=p.components,
-                    worksheet=p.worksheet,
-                )
-                for p in result.options
-            ],
-        )
+        indication = indications.indicate(uows, principal, body.model_dump())
+        return IndicationRead.model_validate(indication, from_attributes=True)
 
     return router

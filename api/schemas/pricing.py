@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import Field, StrictBool, StrictFloat
+from pydantic import AliasPath, Field, StrictBool, StrictFloat
 
 from api.schemas.types import Id, Input, IsoDate, Money, MoneyOut, Output
 from underwriting.vocabulary import ModelStatus
@@ -49,10 +49,12 @@ class IndicationCreate(Input):
 
 
 class PricedOptionRead(Output):
-    per_claim_limit: MoneyOut
-    aggregate_limit: MoneyOut
-    deductible: MoneyOut
-    defence_inside: bool
+    """One option as priced; its limits are read from ``option``."""
+
+    per_claim_limit: MoneyOut = Field(validation_alias=AliasPath("option", "per_claim_limit"))
+    aggregate_limit: MoneyOut = Field(validation_alias=AliasPath("option", "aggregate_limit"))
+    deductible: MoneyOut = Field(validation_alias=AliasPath("option", "deductible"))
+    defence_inside: bool = Field(validation_alias=AliasPath("option", "defence_inside"))
     premium: MoneyOut
     components: dict[str, MoneyOut]
     worksheet: dict[str, Any]
