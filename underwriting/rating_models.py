@@ -15,7 +15,7 @@ from pricing import ModelError, RatingModel
 from underwriting import clock
 from underwriting.access import PRICING_ROLES, Principal, Resource, require_create, require_role
 from underwriting.db.tables import RatingModel as RatingModelRow
-from underwriting.db.uow import UnitOfWorkFactory
+from underwriting.db.uow import ConstraintViolated, UnitOfWorkFactory
 from underwriting.errors import Conflict, InvalidInput, NotFound
 from underwriting.vocabulary import ModelStatus
 
@@ -73,7 +73,14 @@ def transition(
         row.status = after
         if action == "approve":
             row.approved_at = clock.now()
-        uow.commit()
+        try:
+            uow.commit()
+        except ConstraintViolated as error:
+            raise Conflict(
+                "effective_from_date",
+                row.effective_from_date.isoformat(),
+                "another active version takes effect that day; retire it first",
+            ) from error
         return row
 
 

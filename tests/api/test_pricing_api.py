@@ -232,3 +232,23 @@ def test_firms_cannot_read_models(client, book, uows):
     ensure_default_model(uows)
     assert client.get("/v1/rating-models", headers=auth(book, "firm_a")).status_code == 403
     assert client.get("/v1/rating-models/nope", headers=auth(book, "actuary")).status_code == 404
+
+
+def test_two_versions_can_never_be_active_from_the_same_date(client, book, uows):
+    ensure_default_model(uows)  # pl-2026.1, active from 2026-01-01
+    actuary = auth(book, "actuary")
+    document = model_document("pl-2026.1b", "2026-01-01")
+    assert (
+        client.post("/v1/rating-models", json={"document": document}, headers=actuary).status_code
+        == 201
+    )
+    client.post("/v1/rating-models/pl-2026.1b/approve", headers=actuary)
+    clash = client.post("/v1/rating-models/pl-2026.1b/activate", headers=actuary)
+    assert clash.status_code == 409
+    assert clash.json()["errors"][0]["field"] == "effective_from_date"
+    assert client.get("/v1/rating-models/pl-2026.1b", headers=actuary).json()["status"] == (
+        "approved"
+    )
+    client.post("/v1/rating-models/pl-2026.1/retire", headers=actuary)
+    moved = client.post("/v1/rating-models/pl-2026.1b/activate", headers=actuary)
+    assert moved.json()["status"] == "active"

@@ -16,7 +16,9 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     String,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -28,7 +30,18 @@ class RatingModel(Base):
     """A versioned parameter document; immutable once approved (a change is a new version)."""
 
     __tablename__ = "rating_model"
-    __table_args__ = (CheckConstraint(in_enum("status", v.ModelStatus), name="status"),)
+    __table_args__ = (
+        CheckConstraint(in_enum("status", v.ModelStatus), name="status"),
+        # Two versions can never be active from the same date: the database refuses it, so
+        # two activations racing each other cannot both succeed.
+        Index(
+            "uq_rating_model_active_from",
+            "effective_from_date",
+            unique=True,
+            postgresql_where=text("status = 'active'"),
+            sqlite_where=text("status = 'active'"),
+        ),
+    )
 
     version: Mapped[str] = mapped_column(String(32), primary_key=True)
     effective_from_date: Mapped[date] = mapped_column(Date)
