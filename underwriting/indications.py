@@ -59,7 +59,7 @@ def indicate(
     optionally expiry_date, retro_date, options, schedule)."""
     require_role(principal, PRICING_ROLES, "ask for price indications")
     effective = values["effective_date"]
-    expiry = values.get("expiry_date") or _one_year_on(effective)
+    expiry = values.get("expiry_date") or one_year_on(effective)
     retro = values.get("retro_date") or effective
     if expiry <= effective:
         raise InvalidInput("expiry_date", expiry.isoformat(), "must be after effective_date")
@@ -110,7 +110,7 @@ def indicate(
     )
 
 
-def _one_year_on(day: date) -> date:
+def one_year_on(day: date) -> date:
     """The same calendar day a year later (29 February → 28 February)."""
     try:
         return day.replace(year=day.year + 1)

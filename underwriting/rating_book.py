@@ -69,7 +69,7 @@ def build_rating_book(
         raise InvalidInput(
             "enterprise_id", unseen[0], f"has no hazard snapshot on or before {on.isoformat()}"
         )
-    deficits = _quality(inputs, firm_ids, firms, row_of, on, model)
+    deficits = quality_deficits(uow, firm_ids, on=on, model=model)
     return RatingBook(
         firm_ids=np.array(firm_ids, dtype=np.int64),
         deficits=deficits,
@@ -132,7 +132,14 @@ def _metrics(clients: list, snapshots: dict) -> ClientMetrics:
     )
 
 
-def _quality(inputs, firm_ids, firms, row_of, on: date, model: RatingModel) -> np.ndarray:
+def quality_deficits(
+    uow: UnitOfWork, firm_ids: Sequence[int], *, on: date, model: RatingModel
+) -> np.ndarray:
+    """The quality deficit matrix (firms × ``QUALITY_FEATURES``) of ``firm_ids`` as of ``on``."""
+    inputs = uow.rating_inputs
+    firm_ids = list(firm_ids)
+    firms = {row.id: row for row in inputs.firms(firm_ids)}
+    row_of = {firm_id: i for i, firm_id in enumerate(firm_ids)}
     audits = inputs.audits(firm_ids, on)
     log = AuditLog(
         firm=np.array([row_of[a[0]] for a in audits], dtype=np.int64),

@@ -10,10 +10,14 @@ from api.schemas.pricing import (
     IndicationRead,
     RatingModelCreate,
     RatingModelRead,
+    TierRead,
+    TierWhatIf,
 )
-from underwriting import indications, rating_models
+from api.schemas.types import BIGINT_MAX
+from underwriting import indications, rating_models, tiers
 
 Version = Annotated[str, Path(min_length=1, max_length=32)]
+FirmId = Annotated[int, Path(alias="id", ge=1, le=BIGINT_MAX)]
 
 
 def build_router() -> APIRouter:
@@ -75,5 +79,29 @@ def build_router() -> APIRouter:
         of today; each option comes with the worksheet that explains and reproduces it."""
         indication = indications.indicate(uows, principal, body.model_dump())
         return IndicationRead.model_validate(indication, from_attributes=True)
+
+    @router.get(
+        "/firms/{id}/tier",
+        response_model=TierRead,
+        tags=["tiers"],
+        summary="The firm's premium tier, why, and where it stands",
+    )
+    def read_tier(ident: FirmId, principal: CurrentPrincipal, uows: UowFactory):
+        """The firm itself or insurer staff. Drivers are the quality metrics' contributions
+        to the firm's relativity against the market, largest first."""
+        return tiers.firm_tier(uows, principal, ident)
+
+    @router.post(
+        "/firms/{id}/tier/what-if",
+        response_model=TierRead,
+        tags=["tiers"],
+        summary="The tier and premium hypothetical quality metrics would give",
+    )
+    def tier_what_if(
+        ident: FirmId, body: TierWhatIf, principal: CurrentPrincipal, uows: UowFactory
+    ):
+        """Nothing is stored: try an audit score of 90 or a follow-up closure of 0.95 and
+        see the tier and premium move."""
+        return tiers.what_if(uows, principal, ident, body.model_dump())
 
     return router

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from pydantic import AliasPath, Field, StrictBool, StrictFloat
 
 from api.schemas.types import Id, Input, IsoDate, Money, MoneyOut, Output
-from underwriting.vocabulary import ModelStatus
+from underwriting.vocabulary import CreditColour, ModelStatus
 
 
 class RatingModelCreate(Input):
@@ -71,3 +71,42 @@ class IndicationRead(Output):
     quality_relativity: float
     experience_mod: float
     options: list[PricedOptionRead]
+
+
+class DriverRead(Output):
+    metric: str
+    firm_value: float
+    market_value: float
+    contribution: float = Field(description="to log(π_firm / π_market); > 0 costs the firm")
+
+
+class TierRead(Output):
+    firm_id: int
+    model_version: str
+    rated_on: date
+    tier: str
+    quality_relativity: float
+    experience_mod: float
+    market_percentile: float | None = Field(
+        description="share of the market's firms whose quality relativity is worse"
+    )
+    drivers: list[DriverRead]
+    premium: MoneyOut | None = Field(
+        default=None, description="what-if only: 1,000,000 per claim / 3,000,000 / 10,000"
+    )
+
+
+Share = Annotated[StrictFloat, Field(ge=0, le=1, allow_inf_nan=False)]
+Per100 = Annotated[StrictFloat, Field(ge=0, le=100, allow_inf_nan=False)]
+
+
+class TierWhatIf(Input):
+    """Hypothetical quality metrics; those left out stay as they are."""
+
+    audit_score: Annotated[StrictFloat, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+    inaccurate_reports_per_100: Per100 | None = None
+    false_reports_per_100: Per100 | None = None
+    follow_up_closure: Share | None = None
+    evidence_compliance: Share | None = None
+    credit_colour: CreditColour | None = None
+    engineers_per_engagement: Annotated[StrictFloat, Field(ge=0, le=100)] | None = None

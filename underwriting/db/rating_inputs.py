@@ -174,6 +174,10 @@ class RatingInputs:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def all_firm_ids(self) -> list[int]:
+        """Every firm of the market, for where-does-this-firm-stand comparisons."""
+        return list(self.session.scalars(select(Firm.id).order_by(Firm.id)))
+
     def firms(self, firm_ids: Sequence[int]) -> list[Any]:
         return firms(self.session, firm_ids)
 
