@@ -67,6 +67,7 @@ KEYS = (
     ("underwriter", "insurer_1", Role.UNDERWRITER),
     ("adjuster", "insurer_1", Role.ADJUSTER),
     ("actuary", "insurer_1", Role.ACTUARY),
+    ("actuary_b", "insurer_1", Role.ACTUARY),
     ("underwriter_2", "insurer_2", Role.UNDERWRITER),
     ("firm_a", "firm_a", Role.FIRM),
     ("firm_b", "firm_b", Role.FIRM),

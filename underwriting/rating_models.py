@@ -51,6 +51,7 @@ def create_draft(
                 effective_from_date=model.effective_from,
                 status=ModelStatus.DRAFT,
                 parameters=dict(model.document),
+                created_by_key_id=principal.key_id,
             )
         )
         uow.flush()
@@ -70,9 +71,13 @@ def transition(
             raise NotFound("rating model", version)
         if row.status != before:
             raise Conflict("status", row.status, f"only a {before.value} model can {action}")
-        row.status = after
         if action == "approve":
-            row.approved_at = clock.now()
+            if row.created_by_key_id == principal.key_id:
+                raise Conflict(
+                    "version", version, "was published with this key; a second actuary approves"
+                )
+            row.approved_at, row.approved_by_key_id = clock.now(), principal.key_id
+        row.status = after
         try:
             uow.commit()
         except ConstraintViolated as error:
@@ -81,6 +86,31 @@ def transition(
                 row.effective_from_date.isoformat(),
                 "another active version takes effect that day; retire it first",
             ) from error
+        return row
+
+
+def replace_draft(
+    uow_factory: UnitOfWorkFactory,
+    principal: Principal,
+    version: str,
+    document: Mapping[str, Any],
+) -> RatingModelRow:
+    """Replace a draft's parameters. Once approved a version never changes: 409."""
+    require_create(principal, Resource.RATING_MODEL)
+    model = validated(document)
+    if model.version != version:
+        raise InvalidInput("document.version", model.version, f"must stay {version!r}")
+    with uow_factory() as uow:
+        row = uow.rating_models.lock(version)
+        if row is None:
+            raise NotFound("rating model", version)
+        if row.status != ModelStatus.DRAFT:
+            raise Conflict(
+                "status", row.status, "an approved version never changes; publish a new version"
+            )
+        row.parameters, row.effective_from_date = dict(model.document), model.effective_from
+        row.created_by_key_id = principal.key_id
+        uow.commit()
         return row
 
 

@@ -35,6 +35,18 @@ def build_router() -> APIRouter:
         one is a 422 naming its path, e.g. `document.severity.mining.sigma`."""
         return rating_models.create_draft(uows, principal, body.document)
 
+    @router.put(
+        "/rating-models/{version}",
+        response_model=RatingModelRead,
+        tags=["rating models"],
+        summary="Replace a draft's document",
+    )
+    def replace_model(
+        version: Version, body: RatingModelCreate, principal: CurrentPrincipal, uows: UowFactory
+    ):
+        """Only a draft changes; an approved version is a 409: publish a new version."""
+        return rating_models.replace_draft(uows, principal, version, body.document)
+
     @router.get(
         "/rating-models",
         response_model=list[RatingModelRead],

@@ -22,6 +22,8 @@ class RatingModelRead(Output):
     status: ModelStatus
     created_at: datetime
     approved_at: datetime | None
+    created_by_key_id: int | None
+    approved_by_key_id: int | None
     parameters: dict[str, Any]
 
 

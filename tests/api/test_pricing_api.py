@@ -166,9 +166,19 @@ def test_the_model_lifecycle(client, priced_book):
     assert again.status_code == 409
     premature = client.post("/v1/rating-models/pl-2027.1/activate", headers=actuary)
     assert premature.status_code == 409
-    for action, status in (("approve", "approved"), ("activate", "active")):
-        moved = client.post(f"/v1/rating-models/pl-2027.1/{action}", headers=actuary)
-        assert moved.status_code == 200 and moved.json()["status"] == status
+    edited = model_document("pl-2027.1", "2027-01-01", **{"loads.profit": 0.06})
+    replaced = client.put("/v1/rating-models/pl-2027.1", json={"document": edited}, headers=actuary)
+    assert replaced.json()["parameters"]["loads"]["profit"] == 0.06
+    own = client.post("/v1/rating-models/pl-2027.1/approve", headers=actuary)
+    assert own.status_code == 409, "the author cannot approve their own version"
+    second = auth(priced_book, "actuary_b")
+    approved = client.post("/v1/rating-models/pl-2027.1/approve", headers=second)
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert approved.json()["approved_by_key_id"] != approved.json()["created_by_key_id"]
+    frozen = client.put("/v1/rating-models/pl-2027.1", json={"document": document}, headers=actuary)
+    assert frozen.status_code == 409, "an approved version never changes"
+    moved = client.post("/v1/rating-models/pl-2027.1/activate", headers=actuary)
+    assert moved.status_code == 200 and moved.json()["status"] == "active"
     assert client.get("/v1/rating-models/pl-2027.1", headers=actuary).json()["approved_at"]
     listed = client.get("/v1/rating-models", headers=auth(priced_book, "underwriter")).json()
     assert [m["version"] for m in listed] == ["pl-2026.1", "pl-2027.1"]
@@ -242,7 +252,7 @@ def test_two_versions_can_never_be_active_from_the_same_date(client, book, uows)
         client.post("/v1/rating-models", json={"document": document}, headers=actuary).status_code
         == 201
     )
-    client.post("/v1/rating-models/pl-2026.1b/approve", headers=actuary)
+    client.post("/v1/rating-models/pl-2026.1b/approve", headers=auth(book, "actuary_b"))
     clash = client.post("/v1/rating-models/pl-2026.1b/activate", headers=actuary)
     assert clash.status_code == 409
     assert clash.json()["errors"][0]["field"] == "effective_from_date"

@@ -49,6 +49,9 @@ class RatingModel(Base):
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = created_at_column()
     approved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: Who published and who approved the version: approval takes a second actuary.
+    created_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
+    approved_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
 
 
 class Quote(Base):
