@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from pricing.book import CoverageOption, RatingBook
+from pricing.errors import PricingError
 from pricing.frequency import ClientMetrics, client_frequency
 from pricing.liability import market_probability
 from pricing.model import HAZARD_CLASSES, QUALITY_FEATURES, STANDARDISATION_GRADES, RatingModel
@@ -69,7 +70,11 @@ def worksheet(result: RatingResult, firm: int, option: int) -> dict[str, Any]:
 def recompute(sheet: dict[str, Any], model: RatingModel) -> Decimal:
     """Re-rate a worksheet from its recorded inputs alone; returns the premium in CNY."""
     if sheet["model_version"] != model.version:
-        raise ValueError(f"worksheet was rated with {sheet['model_version']}, not {model.version}")
+        raise PricingError(
+            f"must be {sheet['model_version']}, the version the worksheet was rated with",
+            field="model",
+            value=model.version,
+        )
     book = book_from_inputs(sheet["firm_id"], sheet["inputs"])
     result = rate(book, model, [CoverageOption(**sheet["option"])])
     return fen_to_decimal(int(result.premium_fen[0, 0]))
