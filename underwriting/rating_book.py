@@ -57,10 +57,7 @@ def build_rating_book(
     ``on``; ``retro`` is each firm's retroactive date, ``schedule`` its schedule factor."""
     firm_ids = list(firm_ids)
     inputs = uow.rating_inputs
-    firms = {row.id: row for row in inputs.firms(firm_ids)}
-    missing = [f for f in firm_ids if f not in firms]
-    if missing:
-        raise NotFound("firm", missing[0], field="firm_id")
+    deficits = quality_deficits(uow, firm_ids, on=on, model=model)  # refuses unknown firms
     row_of = {firm_id: i for i, firm_id in enumerate(firm_ids)}
     clients = inputs.engagements(firm_ids, effective, expiry)
     snapshots = inputs.latest_snapshots(sorted({c.enterprise_id for c in clients}), on)
@@ -69,7 +66,6 @@ def build_rating_book(
         raise InvalidInput(
             "enterprise_id", unseen[0], f"has no hazard snapshot on or before {on.isoformat()}"
         )
-    deficits = quality_deficits(uow, firm_ids, on=on, model=model)
     return RatingBook(
         firm_ids=np.array(firm_ids, dtype=np.int64),
         deficits=deficits,
@@ -135,10 +131,14 @@ def _metrics(clients: list, snapshots: dict) -> ClientMetrics:
 def quality_deficits(
     uow: UnitOfWork, firm_ids: Sequence[int], *, on: date, model: RatingModel
 ) -> np.ndarray:
-    """The quality deficit matrix (firms × ``QUALITY_FEATURES``) of ``firm_ids`` as of ``on``."""
+    """The quality deficit matrix (firms × ``QUALITY_FEATURES``) of ``firm_ids`` as of ``on``;
+    ``NotFound`` names the first id that is no firm."""
     inputs = uow.rating_inputs
     firm_ids = list(firm_ids)
     firms = {row.id: row for row in inputs.firms(firm_ids)}
+    missing = [f for f in firm_ids if f not in firms]
+    if missing:
+        raise NotFound("firm", missing[0], field="firm_id")
     row_of = {firm_id: i for i, firm_id in enumerate(firm_ids)}
     audits = inputs.audits(firm_ids, on)
     log = AuditLog(
