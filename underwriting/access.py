@@ -37,6 +37,9 @@ class Resource(StrEnum):
     SERVICE_RECORD = "service_record"
     AUDIT = "audit"
     RATING_MODEL = "rating_model"
+    QUOTE = "quote"
+    POLICY = "policy"
+    AUDIT_EVENT = "audit_event"
 
 
 #: Roles that may create each resource kind; the parent must also be in their scope.
@@ -49,6 +52,9 @@ CREATE_ROLES: dict[Resource, frozenset[Role]] = {
     Resource.SERVICE_RECORD: frozenset({Role.ADMIN, Role.FIRM}),
     Resource.AUDIT: frozenset({Role.ADMIN, Role.UNDERWRITER}),
     Resource.RATING_MODEL: frozenset({Role.ADMIN, Role.ACTUARY}),
+    Resource.QUOTE: frozenset({Role.UNDERWRITER}),
+    Resource.POLICY: frozenset({Role.UNDERWRITER}),
+    Resource.AUDIT_EVENT: frozenset(),  # written by the use cases, never posted
 }
 
 #: Who may read rating models and ask for indications: the insurer side and the platform.

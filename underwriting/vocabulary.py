@@ -178,6 +178,7 @@ class PolicyTransactionKind(StrEnum):
     REINSTATEMENT = "reinstatement"
     RENEWAL = "renewal"
     EXTENDED_REPORTING = "extended_reporting"
+    REVERSAL = "reversal"  # undoes a later transaction before an out-of-sequence one
 
 
 class ClaimStatus(StrEnum):

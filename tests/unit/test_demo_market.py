@@ -106,7 +106,21 @@ def test_truth_is_json_native(small):
 
 
 def test_committed_demo_set_is_the_generated_one(demo):
-    assert read_market(ROOT / "fixtures" / "demo") == demo
+    committed = read_market(ROOT / "fixtures" / "demo")
+    assert committed.tables == demo.tables
+    # The truth is derived with libm (exp, log): its last bits may differ between numpy
+    # builds, so it is compared to 1e-12 relative; the tables themselves match exactly.
+    assert _close(committed.truth, demo.truth)
+
+
+def _close(a, b) -> bool:
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_close(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(map(_close, a, b))
+    if isinstance(a, float):
+        return isinstance(b, float) and math.isclose(a, b, rel_tol=1e-12)
+    return a == b
 
 
 @pytest.mark.parametrize("bad", [{"firms": 0}, {"enterprises": -1}, {"years": 0}, {"seed": -5}])

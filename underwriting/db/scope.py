@@ -2,10 +2,11 @@
 
 - ``admin`` sees everything.
 - Insurer staff see the market's risk data: every firm, enterprise, snapshot, engagement,
-  record and audit, and the organisations of firms and enterprises (their own insurer's
-  business — quotes, policies, claims — is scoped by insurer in later tables).
+  record and audit, and the organisations of firms and enterprises; of the insurers'
+  business — quotes, policies, the audit trail — only their own insurer's.
 - A firm sees itself, its engagements and their records, its audits, and the enterprises it
   serves (with their snapshots).
+- A firm also sees the policies that insure it (not the insurers' quotes or trails).
 - An enterprise sees itself, its snapshots, the engagements that serve it and their records,
   and the firms that serve it.
 """
@@ -19,11 +20,14 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 from underwriting.access import Principal, Resource
 from underwriting.db.tables import (
     Audit,
+    AuditEvent,
     Engagement,
     Enterprise,
     Firm,
     HazardSnapshot,
     Organisation,
+    Policy,
+    Quote,
     ServiceRecord,
 )
 from underwriting.vocabulary import OrgKind, Role
@@ -98,6 +102,26 @@ def _audit(p: Principal) -> ColumnElement[bool]:
     return true()
 
 
+def _quote(p: Principal) -> ColumnElement[bool]:
+    if p.role is Role.ADMIN:
+        return true()
+    return Quote.insurer_id == p.organisation_id if p.is_insurer_staff else false()
+
+
+def _policy(p: Principal) -> ColumnElement[bool]:
+    if p.role is Role.ADMIN:
+        return true()
+    if p.is_insurer_staff:
+        return Policy.insurer_id == p.organisation_id
+    return Policy.firm_id == p.organisation_id if p.role is Role.FIRM else false()
+
+
+def _audit_event(p: Principal) -> ColumnElement[bool]:
+    if p.role is Role.ADMIN:
+        return true()
+    return AuditEvent.organisation_id == p.organisation_id if p.is_insurer_staff else false()
+
+
 VISIBLE: dict[Resource, Callable[[Principal], ColumnElement[bool]]] = {
     Resource.ORGANISATION: _organisation,
     Resource.FIRM: _firm,
@@ -106,6 +130,9 @@ VISIBLE: dict[Resource, Callable[[Principal], ColumnElement[bool]]] = {
     Resource.ENGAGEMENT: _engagement,
     Resource.SERVICE_RECORD: _service_record,
     Resource.AUDIT: _audit,
+    Resource.QUOTE: _quote,
+    Resource.POLICY: _policy,
+    Resource.AUDIT_EVENT: _audit_event,
 }
 
 

@@ -13,6 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from underwriting.access import Resource
 from underwriting.db import bulk
+from underwriting.db.contract_repositories import (
+    AuditEventRepository,
+    PolicyRepository,
+    QuoteRepository,
+)
 from underwriting.db.rating_inputs import RatingInputs
 from underwriting.db.repositories import (
     ApiKeyRepository,
@@ -25,11 +30,14 @@ from underwriting.db.repositories import (
 )
 from underwriting.db.tables import (
     Audit,
+    AuditEvent,
     Engagement,
     Enterprise,
     Firm,
     HazardSnapshot,
     Organisation,
+    Policy,
+    Quote,
     ServiceRecord,
 )
 from underwriting.errors import UnderwritingError
@@ -78,6 +86,9 @@ class UnitOfWork:
         self.idempotency = IdempotencyRepository(session)
         self.rating_inputs = RatingInputs(session)
         self.rating_models = RatingModelRepository(session)
+        self.quotes = QuoteRepository(session, Quote, Resource.QUOTE)
+        self.policies = PolicyRepository(session, Policy, Resource.POLICY)
+        self.audit_events = AuditEventRepository(session, AuditEvent, Resource.AUDIT_EVENT)
         return self
 
     def __exit__(

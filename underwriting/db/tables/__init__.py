@@ -17,6 +17,7 @@ from underwriting.db.tables.contracts import (
     PolicyEngagement,
     PolicyTransaction,
     Quote,
+    QuoteReason,
     RatingModel,
 )
 from underwriting.db.tables.losses import Claim, Incident, LedgerEntry, LedgerTransaction
@@ -41,6 +42,7 @@ __all__ = [
     "PolicyEngagement",
     "PolicyTransaction",
     "Quote",
+    "QuoteReason",
     "RatingModel",
     "ServiceRecord",
 ]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -16,7 +18,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from underwriting import vocabulary as v
-from underwriting.db.tables.base import Base, Id, UtcDateTime, created_at_column, in_enum
+from underwriting.db.tables.base import (
+    Base,
+    Id,
+    Money,
+    UtcDateTime,
+    created_at_column,
+    in_enum,
+)
 from underwriting.db.tables.book import Organisation
 
 
@@ -34,6 +43,9 @@ class ApiKey(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = created_at_column()
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    #: An underwriter's authority: the largest aggregate limit they may quote without
+    #: referral and the largest they may accept on a referral, CNY.
+    authority_limit: Mapped[Decimal | None] = mapped_column(Money())
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
@@ -63,6 +75,7 @@ class AuditEvent(Base):
     """Who did what, when, and why: quotes, overrides, binds, settlements, reopenings."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_subject", "subject_kind", "subject_id"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     at: Mapped[datetime] = created_at_column()

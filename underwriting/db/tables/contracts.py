@@ -17,7 +17,9 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    Integer,
     String,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -55,6 +57,14 @@ class RatingModel(Base):
 
 
 class Quote(Base):
+    """A priced offer to one firm: a grid of options, each with its worksheet, and a decision.
+
+    ``inputs`` freezes what the quote was rated on (the firm's deficits, experience and
+    schedule, and one client row per covered engagement), so that binding, endorsing and
+    renewing re-rate from the same numbers; ``options`` holds each option's premium,
+    components and worksheet.
+    """
+
     __tablename__ = "quote"
     __table_args__ = (
         CheckConstraint("expiry_date > effective_date", name="period"),
@@ -70,14 +80,35 @@ class Quote(Base):
     effective_date: Mapped[date] = mapped_column(Date)
     expiry_date: Mapped[date] = mapped_column(Date)
     retro_date: Mapped[date] = mapped_column(Date)
-    #: The frozen rating inputs, the option grid and one worksheet per option.
+    #: The data date: the latest snapshots and audits on or before it were rated.
+    rated_on_date: Mapped[date | None] = mapped_column(Date)
+    tier: Mapped[str | None] = mapped_column(String(1))
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
     options: Mapped[list[Any]] = mapped_column(JSON)
     decision: Mapped[str] = mapped_column(String(8))
-    reasons: Mapped[list[str]] = mapped_column(JSON)
+    #: Conditions to bind: ``[{"code", "text"}]``, re-checked when the quote is bound.
+    subjectivities: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    #: The underwriter's decision on a referral: decision, reason, key id, time.
+    referral: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16))
     valid_until_date: Mapped[date] = mapped_column(Date)
+    created_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
     created_at: Mapped[datetime] = created_at_column()
+
+
+class QuoteReason(Base):
+    """Why a quote was referred or declined, one row per rule that fired (queryable)."""
+
+    __tablename__ = "quote_reason"
+    __table_args__ = (CheckConstraint(in_enum("outcome", v.QuoteDecision), name="outcome"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quote.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(48), index=True)
+    text: Mapped[str] = mapped_column(String(500))
+    #: The option the reason concerns (an authority referral), or ``None`` for the quote.
+    option_index: Mapped[int | None] = mapped_column(Integer)
 
 
 class Policy(Base):
@@ -94,6 +125,8 @@ class Policy(Base):
             name="aggregate_remaining",
         ),
         CheckConstraint(in_enum("status", v.PolicyStatus), name="status"),
+        # One quote makes at most one policy: two binds racing each other cannot both win.
+        UniqueConstraint("quote_id"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -112,6 +145,15 @@ class Policy(Base):
     aggregate_remaining: Mapped[Decimal] = mapped_column(Money())
     extended_reporting_end_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))
+    #: The full-term premium of the terms in force at the end of the period, CNY.
+    premium: Mapped[Decimal | None] = mapped_column(Money())
+    #: The sum of every transaction's premium delta, CNY.
+    written_premium: Mapped[Decimal | None] = mapped_column(Money())
+    #: The rating inputs frozen at the quote, re-used to price endorsements.
+    rating_inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    cancelled_date: Mapped[date | None] = mapped_column(Date)
+    renewal_of_policy_id: Mapped[int | None] = mapped_column(ForeignKey("policy.id"))
+    created_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
     created_at: Mapped[datetime] = created_at_column()
 
 
@@ -125,13 +167,27 @@ class PolicyEngagement(Base):
 
 
 class PolicyTransaction(Base):
+    """One change to a policy and its premium, with the terms before and after.
+
+    ``sequence`` is the order transactions were processed in; an out-of-sequence endorsement
+    reverses the later ones (``reversed_by_id``) and re-applies them after itself.
+    """
+
     __tablename__ = "policy_transaction"
-    __table_args__ = (CheckConstraint(in_enum("kind", v.PolicyTransactionKind), name="kind"),)
+    __table_args__ = (
+        CheckConstraint(in_enum("kind", v.PolicyTransactionKind), name="kind"),
+        UniqueConstraint("policy_id", "sequence"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     policy_id: Mapped[int] = mapped_column(ForeignKey("policy.id"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(24))
     effective_date: Mapped[date] = mapped_column(Date)
     premium_delta: Mapped[Decimal] = mapped_column(Money())
     reason: Mapped[str] = mapped_column(String(2000), default="")
+    #: The change asked for, the terms and full-term premium before and after, the basis.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("policy_transaction.id"))
+    created_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
     created_at: Mapped[datetime] = created_at_column()
