@@ -9,7 +9,10 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
+from api.routes import market as market_routes
+from api.routes import policies as policy_routes
 from api.routes import pricing as pricing_routes
+from api.routes import quotes as quote_routes
 from api.routes.book import build_router
 from underwriting.db.engine import build_engine, session_factory
 from underwriting.db.uow import UnitOfWork
@@ -68,6 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(build_router())
     app.include_router(pricing_routes.build_router())
+    app.include_router(market_routes.build_router())
+    app.include_router(quote_routes.build_router())
+    app.include_router(policy_routes.build_router())
     app.add_middleware(RequestBodyLimitMiddleware, max_body_size=settings.body_max_bytes)
     app.add_middleware(ProblemForTooLarge, limit=settings.body_max_bytes)  # wraps the limit
 

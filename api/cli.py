@@ -12,6 +12,7 @@ secondlock serve --port 8000
 import argparse
 import sys
 import time
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from underwriting.vocabulary import Role
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_MARKET = ROOT / "fixtures" / "demo"
 DEMO_KEYS = ROOT / "var" / "demo-keys.env"
+#: The demo senior underwriter may accept referrals up to this aggregate limit, CNY.
+SENIOR_AUTHORITY = Decimal("100000000.00")
 
 
 def _uows(settings: Settings) -> UnitOfWorkFactory:
@@ -51,7 +54,11 @@ def _platform_create(args: argparse.Namespace, settings: Settings) -> None:
 
 def _keys_create(args: argparse.Namespace, settings: Settings) -> None:
     minted = keys.create_key(
-        _uows(settings), organisation_id=args.org, role=Role(args.role), label=args.label
+        _uows(settings),
+        organisation_id=args.org,
+        role=Role(args.role),
+        label=args.label,
+        authority_limit=args.authority,
     )
     print(f"key id {minted.id} ({minted.role.value} at organisation {minted.organisation_id}):")
     print(minted.plaintext)
@@ -92,12 +99,24 @@ def _demo(args: argparse.Namespace, settings: Settings) -> None:
     for role, org in market.demo_organisations(uows).items():
         minted = keys.create_key(uows, organisation_id=org, role=role, label="demo")
         lines.append((role, org, minted.plaintext))
+    insurer = market.demo_organisations(uows)[Role.UNDERWRITER]
+    senior = keys.create_key(
+        uows,
+        organisation_id=insurer,
+        role=Role.UNDERWRITER,
+        label="demo senior underwriter",
+        authority_limit=SENIOR_AUTHORITY,
+    )
     DEMO_KEYS.parent.mkdir(exist_ok=True)
-    DEMO_KEYS.write_text("".join(f"{r.value.upper()}_KEY={k}\n" for r, _, k in lines))
+    DEMO_KEYS.write_text(
+        "".join(f"{r.value.upper()}_KEY={k}\n" for r, _, k in lines)
+        + f"SENIOR_UNDERWRITER_KEY={senior.plaintext}\n"
+    )
     base = f"http://{args.host}:{args.port}"
     print(f"\nSecondLock demo — API docs at {base}/docs\nDemo keys (also in {DEMO_KEYS}):")
     for role, org, key in lines:
         print(f"  {role.value:<12} organisation {org:<5} {key}")
+    print(f"  {'senior uw':<12} organisation {insurer:<5} {senior.plaintext}  (authority 100m)")
     firm_key = next(key for role, _, key in lines if role is Role.FIRM)
     print(
         f"\nTry:\n  curl -s -H 'Authorization: Bearer {firm_key}' {base}/v1/engagements?limit=2\n"
@@ -142,6 +161,12 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--org", type=int, required=True, help="organisation id")
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.add_argument("--label", default="")
+    create.add_argument(
+        "--authority",
+        type=Decimal,
+        default=None,
+        help="an underwriter's authority: the largest aggregate limit, CNY (default 5000000)",
+    )
     create.set_defaults(run=_keys_create)
     revoke = key.add_parser("revoke", help="revoke a key at once")
     revoke.add_argument("--id", type=int, required=True, help="key id")

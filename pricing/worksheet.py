@@ -35,7 +35,7 @@ def worksheet(result: RatingResult, firm: int, option: int) -> dict[str, Any]:
         "model_version": model.version,
         "firm_id": int(book.firm_ids[firm]),
         "option": _option(chosen),
-        "inputs": _inputs(book, firm, clients),
+        "inputs": book_inputs(book, firm),
         "factors": {
             "client_incidents_per_year": _client_frequencies(book, model, clients),
             "incidents_by_class": _by_class(factors.incidents[firm]),
@@ -120,7 +120,10 @@ def _option(option: CoverageOption) -> dict[str, Any]:
     }
 
 
-def _inputs(book: RatingBook, firm: int, clients: np.ndarray) -> dict[str, Any]:
+def book_inputs(book: RatingBook, firm: int) -> dict[str, Any]:
+    """The inputs of row ``firm`` as a worksheet records them (what ``book_from_inputs``
+    reads back): the firm's factors and one dict per client, in book order."""
+    clients = np.flatnonzero(book.client_firm == firm)
     m = book.client_metrics
     return {
         "firm": {

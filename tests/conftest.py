@@ -22,6 +22,9 @@ from underwriting.db.engine import build_engine, session_factory
 from underwriting.db.tables import Base
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
 
+#: Shared fixtures of the policy-lifecycle tests (``quotable``).
+pytest_plugins = ["tests.quoting"]
+
 BACKENDS = ["sqlite", "postgresql"]
 
 

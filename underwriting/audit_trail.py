@@ -11,9 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from underwriting.access import Principal
+from underwriting.access import Principal, require_role
 from underwriting.db.tables import AuditEvent
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
+from underwriting.vocabulary import INSURER_STAFF, Role
+
+#: Who reads the trail: insurer staff (their own insurer's events) and admins (all).
+TRAIL_ROLES = INSURER_STAFF | {Role.ADMIN}
 
 
 def record(
@@ -49,7 +53,9 @@ def read_trail(
     after: int | None,
     limit: int,
 ) -> Sequence[AuditEvent]:
-    """The visible events, oldest first, optionally of one subject or one action."""
+    """The visible events, oldest first, optionally of one subject or one action. Firms and
+    enterprises never read the trail: ``RoleNotAllowed``."""
+    require_role(principal, TRAIL_ROLES, "read the audit trail")
     filters = {"subject_kind": subject_kind, "subject_id": subject_id, "action": action}
     with uow_factory() as uow:
         return uow.audit_events.page(principal, after=after, limit=limit, filters=filters)

@@ -75,6 +75,14 @@ def create_once(
         return prior
 
 
+def replay(
+    uow_factory: UnitOfWorkFactory, principal: Principal, key: str, *, operation: str, payload: Any
+) -> Created | None:
+    """The first answer to ``key`` if one was committed meanwhile (a racing retry won)."""
+    with uow_factory() as uow:
+        return _replay(uow, principal, key, fingerprint(operation, payload))
+
+
 def _replay(uow: UnitOfWork, principal: Principal, key: str, print_: str) -> Created | None:
     prior = uow.idempotency.find(principal.key_id, key)
     if prior is None:

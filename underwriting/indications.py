@@ -66,8 +66,8 @@ def indicate(
     if retro > effective:
         raise InvalidInput("retro_date", retro.isoformat(), "must not be after effective_date")
     model = model_in_force(uow_factory, effective)
-    options = _options(values["options"])
-    factor = _schedule(values.get("schedule", []), model.schedule_cap)
+    options = coverage_options(values["options"])
+    factor = schedule_factor_of(values.get("schedule", []), model.schedule_cap)
     today = clock.today()
     with uow_factory() as uow:
         if uow.firms.get(values["firm_id"], principal) is None:
@@ -118,7 +118,7 @@ def one_year_on(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
-def _options(raw: Sequence[Mapping[str, Any]]) -> list[CoverageOption]:
+def coverage_options(raw: Sequence[Mapping[str, Any]]) -> list[CoverageOption]:
     options = []
     for i, option in enumerate(raw):
         try:
@@ -135,7 +135,7 @@ def _options(raw: Sequence[Mapping[str, Any]]) -> list[CoverageOption]:
     return options
 
 
-def _schedule(items: Sequence[Mapping[str, Any]], cap: float) -> float:
+def schedule_factor_of(items: Sequence[Mapping[str, Any]], cap: float) -> float:
     try:
         return schedule_factor(
             [ScheduleItem(reason=i["reason"], adjustment=float(i["adjustment"])) for i in items],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 
 from underwriting import clock
 from underwriting.access import Principal
@@ -36,9 +37,17 @@ class MintedKey:
 
 
 def create_key(
-    uow_factory: UnitOfWorkFactory, *, organisation_id: int, role: Role, label: str = ""
+    uow_factory: UnitOfWorkFactory,
+    *,
+    organisation_id: int,
+    role: Role,
+    label: str = "",
+    authority_limit: Decimal | None = None,
 ) -> MintedKey:
-    """Mint a key for ``role`` at an organisation whose kind holds that role."""
+    """Mint a key for ``role`` at an organisation whose kind holds that role; an
+    underwriter's ``authority_limit`` (CNY of aggregate limit) defaults to the guidelines'."""
+    if authority_limit is not None and role is not Role.UNDERWRITER:
+        raise InvalidInput("authority", str(authority_limit), "only an underwriter has authority")
     plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
     with uow_factory() as uow:
         organisation = uow.organisations.get(organisation_id)
@@ -58,6 +67,7 @@ def create_key(
                 key_hash=hash_key(plaintext),
                 prefix=plaintext[:11],
                 label=label,
+                authority_limit=authority_limit,
             )
         )
         uow.flush()

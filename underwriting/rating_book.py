@@ -52,14 +52,17 @@ def build_rating_book(
     on: date,
     model: RatingModel,
     schedule: Sequence[float] | None = None,
+    engagement_ids: Sequence[int] | None = None,
 ) -> RatingBook:
     """The book of ``firm_ids`` for a policy [effective, expiry), rated with data as of
-    ``on``; ``retro`` is each firm's retroactive date, ``schedule`` its schedule factor."""
+    ``on``; ``retro`` is each firm's retroactive date, ``schedule`` its schedule factor.
+    Clients are the firms' engagements overlapping the period, in engagement-id order, or
+    only those of ``engagement_ids`` (``covered_engagements`` gives the ids in that order)."""
     firm_ids = list(firm_ids)
     inputs = uow.rating_inputs
     deficits = quality_deficits(uow, firm_ids, on=on, model=model)  # refuses unknown firms
     row_of = {firm_id: i for i, firm_id in enumerate(firm_ids)}
-    clients = inputs.engagements(firm_ids, effective, expiry)
+    clients = covered_engagements(uow, firm_ids, effective, expiry, engagement_ids)
     snapshots = inputs.latest_snapshots(sorted({c.enterprise_id for c in clients}), on)
     unseen = sorted({c.enterprise_id for c in clients} - set(snapshots))
     if unseen:
@@ -82,6 +85,29 @@ def build_rating_book(
         client_metrics=_metrics(clients, snapshots),
         client_weight=_weights(clients, effective, expiry, model),
     )
+
+
+def covered_engagements(
+    uow: UnitOfWork,
+    firm_ids: Sequence[int],
+    effective: date,
+    expiry: date,
+    engagement_ids: Sequence[int] | None = None,
+) -> list:
+    """The firms' engagements overlapping [effective, expiry), in id order; restricted to
+    ``engagement_ids`` when given, where an id outside that set is refused by name."""
+    clients = uow.rating_inputs.engagements(firm_ids, effective, expiry)
+    if engagement_ids is None:
+        return clients
+    wanted = set(engagement_ids)
+    unknown = sorted(wanted - {c.id for c in clients})
+    if unknown:
+        raise InvalidInput(
+            "engagement_ids",
+            unknown[0],
+            "is not an engagement of the firm running during the policy period",
+        )
+    return [c for c in clients if c.id in wanted]
 
 
 def _weights(clients: list, effective: date, expiry: date, model: RatingModel) -> np.ndarray:

@@ -7,6 +7,8 @@ policy's effective date, so activating 2027's model leaves 2026's policies price
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -14,8 +16,9 @@ from typing import Any
 from pricing import ModelError, RatingModel
 from underwriting import clock
 from underwriting.access import PRICING_ROLES, Principal, Resource, require_create, require_role
+from underwriting.audit_trail import record
 from underwriting.db.tables import RatingModel as RatingModelRow
-from underwriting.db.uow import ConstraintViolated, UnitOfWorkFactory
+from underwriting.db.uow import ConstraintViolated, UnitOfWork, UnitOfWorkFactory
 from underwriting.errors import Conflict, InvalidInput, NotFound
 from underwriting.vocabulary import ModelStatus
 
@@ -25,6 +28,9 @@ TRANSITIONS = {
     "activate": (ModelStatus.APPROVED, ModelStatus.ACTIVE),
     "retire": (ModelStatus.ACTIVE, ModelStatus.RETIRED),
 }
+#: A model version is a string key, the trail's subject id an integer: model events all
+#: carry subject id 0 and name their version in ``values``.
+MODEL_SUBJECT = ("rating_model", 0)
 
 
 def validated(document: Mapping[str, Any]) -> RatingModel:
@@ -55,6 +61,7 @@ def create_draft(
             )
         )
         uow.flush()
+        _record(uow, principal, "model.draft", row)
         uow.commit()
         return row
 
@@ -78,6 +85,7 @@ def transition(
                 )
             row.approved_at, row.approved_by_key_id = clock.now(), principal.key_id
         row.status = after
+        _record(uow, principal, f"model.{action}", row)
         try:
             uow.commit()
         except ConstraintViolated as error:
@@ -110,8 +118,18 @@ def replace_draft(
             )
         row.parameters, row.effective_from_date = dict(model.document), model.effective_from
         row.created_by_key_id = principal.key_id
+        _record(uow, principal, "model.replace", row)
         uow.commit()
         return row
+
+
+def _record(uow: UnitOfWork, principal: Principal, action: str, row: RatingModelRow) -> None:
+    values = {
+        "version": row.version,
+        "status": row.status,
+        "effective_from": row.effective_from_date.isoformat(),
+    }
+    record(uow, principal, action, subject=MODEL_SUBJECT, values=values)
 
 
 def list_models(uow_factory: UnitOfWorkFactory, principal: Principal) -> Sequence[RatingModelRow]:
@@ -135,7 +153,23 @@ def model_in_force(uow_factory: UnitOfWorkFactory, on: date) -> RatingModel:
         row = uow.rating_models.active_on(on)
         if row is None:
             raise NotFound("active rating model on", on.isoformat(), field="effective_date")
+        return _parsed(row.version, json.dumps(row.parameters, sort_keys=True))
+
+
+def model_version(uow: UnitOfWork, version: str) -> RatingModel:
+    """The pricing model of a stored version (a policy's own); approved ones are cached,
+    since an approved version never changes."""
+    row = uow.rating_models.get(version)
+    if row is None:
+        raise NotFound("rating model", version)
+    if row.status == ModelStatus.DRAFT:
         return RatingModel.from_document(row.parameters)
+    return _parsed(version, json.dumps(row.parameters, sort_keys=True))
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(version: str, document: str) -> RatingModel:
+    return RatingModel.from_document(json.loads(document))
 
 
 def ensure_default_model(uow_factory: UnitOfWorkFactory, version: str = "pl-2026.1") -> bool:

@@ -18,6 +18,18 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+KINDS_BEFORE = (
+    "'new_business', 'endorsement', 'cancellation', 'reinstatement', 'renewal', "
+    "'extended_reporting'"
+)
+KINDS_AFTER = KINDS_BEFORE + ", 'reversal'"
+
+
+def _kind_check(batch_op, kinds: str) -> None:
+    batch_op.drop_constraint(batch_op.f("ck_policy_transaction_kind"), type_="check")
+    batch_op.create_check_constraint(batch_op.f("ck_policy_transaction_kind"), f"kind IN ({kinds})")
+
+
 def upgrade() -> None:
     op.create_table(
         "quote_reason",
@@ -67,6 +79,9 @@ def upgrade() -> None:
             )
         )
         batch_op.create_unique_constraint(batch_op.f("uq_policy_quote_id"), ["quote_id"])
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_policy_renewal_of_policy_id"), ["renewal_of_policy_id"]
+        )
         batch_op.create_foreign_key(
             batch_op.f("fk_policy_renewal_of_policy_id_policy"),
             "policy",
@@ -112,6 +127,7 @@ def upgrade() -> None:
             ["reversed_by_id"],
             ["id"],
         )
+        _kind_check(batch_op, KINDS_AFTER)
 
     with op.batch_alter_table("quote", schema=None) as batch_op:
         batch_op.add_column(sa.Column("rated_on_date", sa.Date(), nullable=True))
@@ -161,6 +177,7 @@ def downgrade() -> None:
         batch_op.drop_column("reversed_by_id")
         batch_op.drop_column("details")
         batch_op.drop_column("sequence")
+        _kind_check(batch_op, KINDS_BEFORE)
 
     with op.batch_alter_table("policy", schema=None) as batch_op:
         batch_op.drop_constraint(
@@ -169,6 +186,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(
             batch_op.f("fk_policy_renewal_of_policy_id_policy"), type_="foreignkey"
         )
+        batch_op.drop_constraint(batch_op.f("uq_policy_renewal_of_policy_id"), type_="unique")
         batch_op.drop_constraint(batch_op.f("uq_policy_quote_id"), type_="unique")
         batch_op.drop_column("created_by_key_id")
         batch_op.drop_column("renewal_of_policy_id")

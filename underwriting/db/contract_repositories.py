@@ -7,16 +7,25 @@ PostgreSQL (SQLite serialises writers on its own).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from underwriting.access import Principal, Resource
 from underwriting.db.repositories import Repository
 from underwriting.db.scope import visible
 from underwriting.db.tables import (
     AuditEvent,
+    Claim,
+    Engagement,
+    Firm,
+    Incident,
+    LedgerEntry,
+    LedgerTransaction,
+    Organisation,
     Policy,
     PolicyEngagement,
     PolicyTransaction,
@@ -33,6 +42,9 @@ class QuoteRepository(Repository[Quote]):
             .with_for_update()
         )
         return self.session.scalars(query).first()
+
+    def add_reasons(self, rows: Iterable[QuoteReason]) -> None:
+        self.session.add_all(list(rows))
 
     def reasons(self, quote_ids: Sequence[int]) -> dict[int, list[QuoteReason]]:
         query = select(QuoteReason).where(QuoteReason.quote_id.in_(list(quote_ids)))
@@ -57,7 +69,13 @@ class QuoteRepository(Repository[Quote]):
         return [(o, c, n) for o, c, n in self.session.execute(query)]
 
     def with_reason(
-        self, principal: Principal, *, code: str, after: int | None, limit: int
+        self,
+        principal: Principal,
+        *,
+        code: str,
+        after: int | None,
+        limit: int,
+        decision: str | None = None,
     ) -> Sequence[Quote]:
         query = (
             select(Quote)
@@ -70,6 +88,8 @@ class QuoteRepository(Repository[Quote]):
         )
         if after is not None:
             query = query.where(Quote.id > after)
+        if decision is not None:
+            query = query.where(Quote.decision == decision)
         return self.session.scalars(query).all()
 
 
@@ -84,6 +104,10 @@ class PolicyRepository(Repository[Policy]):
 
     def by_quote(self, quote_id: int) -> Policy | None:
         return self.session.scalars(select(Policy).where(Policy.quote_id == quote_id)).first()
+
+    def renewed_by(self, policy_id: int) -> Policy | None:
+        query = select(Policy).where(Policy.renewal_of_policy_id == policy_id)
+        return self.session.scalars(query).first()
 
     def continuous_cover(self, firm_id: int, effective: date) -> Policy | None:
         """The firm's policy that runs up to ``effective`` without a gap, if any: one not
@@ -114,6 +138,10 @@ class PolicyRepository(Repository[Policy]):
             self.session.delete(self.session.get(PolicyEngagement, (policy_id, gone)))
         for new in sorted(wanted - current):
             self.session.add(PolicyEngagement(policy_id=policy_id, engagement_id=new))
+
+    def add_transaction(self, row: PolicyTransaction) -> PolicyTransaction:
+        self.session.add(row)
+        return row
 
     def transactions(self, policy_id: int) -> list[PolicyTransaction]:
         query = (
@@ -154,3 +182,96 @@ class AuditEventRepository(Repository[AuditEvent]):
             .order_by(AuditEvent.id)
         )
         return self.session.scalars(query).all()
+
+
+class CoverageQueries:
+    """What insures the work done for an enterprise: the engagements serving it, their firms
+    and the policies covering them, of every insurer. Unscoped on purpose: the coverage use
+    case decides who may ask, and ``priced_for`` decides who sees premiums."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def engagements_serving(self, enterprise_id: int) -> list[tuple[Engagement, Firm]]:
+        """Every engagement serving the enterprise, current and past, with its firm; newest
+        (latest start) first."""
+        query = (
+            select(Engagement, Firm)
+            .join(Firm, Firm.id == Engagement.firm_id)
+            .where(Engagement.enterprise_id == enterprise_id)
+            .order_by(Engagement.start_date.desc(), Engagement.id.desc())
+        )
+        return [(engagement, firm) for engagement, firm in self.session.execute(query)]
+
+    def policies_covering(self, engagement_ids: Sequence[int]) -> list[tuple[int, Policy, str]]:
+        """(engagement id, policy, insurer's name) for each policy covering one of
+        ``engagement_ids``, newest (latest effective date) first."""
+        query = (
+            select(PolicyEngagement.engagement_id, Policy, Organisation.name)
+            .join(Policy, Policy.id == PolicyEngagement.policy_id)
+            .join(Organisation, Organisation.id == Policy.insurer_id)
+            .where(PolicyEngagement.engagement_id.in_(list(engagement_ids)))
+            .order_by(Policy.effective_date.desc(), Policy.id.desc())
+        )
+        return [(e, policy, name) for e, policy, name in self.session.execute(query)]
+
+    def priced_for(self, policy_ids: Sequence[int], principal: Principal) -> set[int]:
+        """Which of ``policy_ids`` are in the principal's policy scope, premium and all."""
+        query = select(Policy.id).where(
+            Policy.id.in_(list(policy_ids)), visible(Resource.POLICY, principal)
+        )
+        return set(self.session.scalars(query))
+
+
+class LossRunQueries:
+    """A firm's policies of every insurer, their claims and the claims' ledger balances.
+    Unscoped on purpose: a loss run follows the firm from insurer to insurer; the loss-run
+    use case decides who may ask."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def policies_of(self, firm_id: int, *, start: date, end: date) -> list[tuple[Policy, str]]:
+        """(policy, insurer's name) for the firm's policies whose period [effective, expiry)
+        meets the window [start, end], oldest first."""
+        query = (
+            select(Policy, Organisation.name)
+            .join(Organisation, Organisation.id == Policy.insurer_id)
+            .where(
+                Policy.firm_id == firm_id,
+                Policy.effective_date <= end,
+                Policy.expiry_date > start,
+            )
+            .order_by(Policy.effective_date, Policy.id)
+        )
+        return [(policy, name) for policy, name in self.session.execute(query)]
+
+    def claims_of(
+        self, policy_ids: Sequence[int], *, made_by: date
+    ) -> list[tuple[Claim, Incident]]:
+        """(claim, its incident) for the claims against ``policy_ids`` first made on or
+        before ``made_by``, in the order they were made."""
+        query = (
+            select(Claim, Incident)
+            .join(Incident, Incident.id == Claim.incident_id)
+            .where(Claim.policy_id.in_(list(policy_ids)), Claim.first_made_date <= made_by)
+            .order_by(Claim.first_made_date, Claim.id)
+        )
+        return [(claim, incident) for claim, incident in self.session.execute(query)]
+
+    def claim_balances(
+        self, claim_ids: Sequence[int], *, on: date, accounts: Sequence[str]
+    ) -> dict[tuple[int, str], Decimal]:
+        """{(claim id, account): Σ legs} over the ledger transactions of ``claim_ids``
+        effective on or before ``on``; debits positive, CNY. Absent pairs are zero."""
+        query = (
+            select(LedgerTransaction.claim_id, LedgerEntry.account, func.sum(LedgerEntry.amount))
+            .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+            .where(
+                LedgerTransaction.claim_id.in_(list(claim_ids)),
+                LedgerTransaction.effective_date <= on,
+                LedgerEntry.account.in_(list(accounts)),
+            )
+            .group_by(LedgerTransaction.claim_id, LedgerEntry.account)
+        )
+        return {(claim, account): total for claim, account, total in self.session.execute(query)}

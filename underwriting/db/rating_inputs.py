@@ -36,7 +36,7 @@ def firms(session: Session, firm_ids: Sequence[int]) -> list[Any]:
 def engagements(session: Session, firm_ids: Sequence[int], start: date, end: date) -> list[Any]:
     """Engagements of the firms that overlap [start, end), with their enterprise's profile:
     (firm_id, enterprise_id, service_kinds, start_date, end_date, hazard_class, employees,
-    standardisation_grade, major_hazard_sources)."""
+    standardisation_grade, major_hazard_sources, id)."""
     query = (
         select(
             Engagement.firm_id,
@@ -48,6 +48,7 @@ def engagements(session: Session, firm_ids: Sequence[int], start: date, end: dat
             Enterprise.employees,
             Enterprise.standardisation_grade,
             Enterprise.major_hazard_sources,
+            Engagement.id,
         )
         .join(Enterprise, Enterprise.id == Engagement.enterprise_id)
         .where(
@@ -56,6 +57,22 @@ def engagements(session: Session, firm_ids: Sequence[int], start: date, end: dat
             Engagement.end_date >= start,
         )
         .order_by(Engagement.id)
+    )
+    return list(session.execute(query))
+
+
+def last_audits(session: Session, firm_id: int, on: date, count: int) -> list[Any]:
+    """The firm's ``count`` latest unsuperseded audits up to ``on``, newest first:
+    (audit_date, false_reports)."""
+    newer = aliased(Audit)
+    superseded = select(newer.supersedes_id).where(
+        newer.supersedes_id.is_not(None), newer.audit_date <= on
+    )
+    query = (
+        select(Audit.audit_date, Audit.false_reports)
+        .where(Audit.firm_id == firm_id, Audit.audit_date <= on, Audit.id.not_in(superseded))
+        .order_by(Audit.audit_date.desc(), Audit.id.desc())
+        .limit(count)
     )
     return list(session.execute(query))
 
@@ -183,6 +200,9 @@ class RatingInputs:
 
     def engagements(self, firm_ids: Sequence[int], start: date, end: date) -> list[Any]:
         return engagements(self.session, firm_ids, start, end)
+
+    def last_audits(self, firm_id: int, on: date, count: int) -> list[Any]:
+        return last_audits(self.session, firm_id, on, count)
 
     def latest_snapshots(self, enterprise_ids: Sequence[int], on: date) -> dict[int, Any]:
         return latest_snapshots(self.session, enterprise_ids, on)

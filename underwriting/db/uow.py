@@ -15,9 +15,12 @@ from underwriting.access import Resource
 from underwriting.db import bulk
 from underwriting.db.contract_repositories import (
     AuditEventRepository,
+    CoverageQueries,
+    LossRunQueries,
     PolicyRepository,
     QuoteRepository,
 )
+from underwriting.db.ledger import LedgerRepository
 from underwriting.db.rating_inputs import RatingInputs
 from underwriting.db.repositories import (
     ApiKeyRepository,
@@ -89,6 +92,9 @@ class UnitOfWork:
         self.quotes = QuoteRepository(session, Quote, Resource.QUOTE)
         self.policies = PolicyRepository(session, Policy, Resource.POLICY)
         self.audit_events = AuditEventRepository(session, AuditEvent, Resource.AUDIT_EVENT)
+        self.coverage = CoverageQueries(session)
+        self.loss_runs = LossRunQueries(session)
+        self.ledger = LedgerRepository(session)
         return self
 
     def __exit__(

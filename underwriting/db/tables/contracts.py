@@ -127,6 +127,8 @@ class Policy(Base):
         CheckConstraint(in_enum("status", v.PolicyStatus), name="status"),
         # One quote makes at most one policy: two binds racing each other cannot both win.
         UniqueConstraint("quote_id"),
+        # A policy is renewed at most once, so continuous cover is one chain.
+        UniqueConstraint("renewal_of_policy_id"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
