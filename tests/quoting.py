@@ -58,6 +58,24 @@ def quotable(book, uows):
     return book
 
 
+def file_audit(uows, book, day, **change: Any) -> int:
+    """An underwriter's audit of firm A on ``day``: scores of 90, no false reports unless
+    ``change`` says otherwise."""
+    values = {
+        "firm_id": book.ids["firm_a"],
+        "audit_date": day,
+        "sample_size": 20,
+        "score_completeness": 90.0,
+        "score_accuracy": 90.0,
+        "score_follow_up": 90.0,
+        "score_evidence": 90.0,
+        "inaccurate_reports": 0,
+        "false_reports": 0,
+        "supersedes_id": None,
+    }
+    return risk_data.create_audit(uows, book.principals["underwriter"], values | change).ids[0]
+
+
 def quote_body(book, **change: Any) -> dict[str, Any]:
     body = {
         "firm_id": book.ids["firm_a"],

@@ -9,8 +9,8 @@ from fractions import Fraction
 
 import pytest
 
-from tests.quoting import auth, quote_body
-from underwriting import clock, engagements, risk_data
+from tests.quoting import auth, file_audit, quote_body
+from underwriting import clock, engagements
 from underwriting.db.tables import LedgerEntry, LedgerTransaction
 from underwriting.vocabulary import LedgerAccount
 
@@ -18,19 +18,7 @@ UW = "underwriter"
 
 
 def _audit(book, day: date, **scores) -> None:
-    values = {
-        "firm_id": book.ids["firm_a"],
-        "audit_date": day,
-        "sample_size": 20,
-        "score_completeness": 90.0,
-        "score_accuracy": 90.0,
-        "score_follow_up": 90.0,
-        "score_evidence": 90.0,
-        "inaccurate_reports": 0,
-        "false_reports": 0,
-        "supersedes_id": None,
-    }
-    risk_data.create_audit(book.uows, book.principals[UW], values | scores)
+    file_audit(book.uows, book, day, **scores)
 
 
 def bound(client, book, *, audited: bool = False, **change) -> dict:

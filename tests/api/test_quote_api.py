@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from pricing import RatingModel, recompute
-from tests.quoting import OPTION, auth, quote_body, set_enterprise, set_firm
-from underwriting import clock, risk_data
+from tests.quoting import OPTION, auth, file_audit, quote_body, set_enterprise, set_firm
+from underwriting import clock
 from underwriting.keys import authenticate, create_key
 from underwriting.vocabulary import Role
 
@@ -244,22 +244,7 @@ def _bind(client, book, quote_id, *, option=0, key=None):
 
 
 def _audit(book, day: date, false_reports: int = 0):
-    risk_data.create_audit(
-        book.uows,
-        book.principals["underwriter"],
-        {
-            "firm_id": book.ids["firm_a"],
-            "audit_date": day,
-            "sample_size": 20,
-            "score_completeness": 90.0,
-            "score_accuracy": 90.0,
-            "score_follow_up": 90.0,
-            "score_evidence": 90.0,
-            "inaccurate_reports": 0,
-            "false_reports": false_reports,
-            "supersedes_id": None,
-        },
-    )
+    file_audit(book.uows, book, day, false_reports=false_reports)
 
 
 def _underwriter(uows, book, label, authority):

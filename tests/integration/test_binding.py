@@ -6,8 +6,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from tests.quoting import OPTION
-from underwriting import clock, risk_data
+from tests.quoting import OPTION, file_audit
+from underwriting import clock
 from underwriting.binding import bind
 from underwriting.errors import Conflict
 from underwriting.quotes import QuoteRequest, create_quote
@@ -17,22 +17,7 @@ RACERS = 6
 
 def _accepted_quote(uows, book) -> int:
     underwriter = book.principals["underwriter"]
-    risk_data.create_audit(
-        uows,
-        underwriter,
-        {
-            "firm_id": book.ids["firm_a"],
-            "audit_date": clock.today() - timedelta(days=10),
-            "sample_size": 20,
-            "score_completeness": 90.0,
-            "score_accuracy": 90.0,
-            "score_follow_up": 90.0,
-            "score_evidence": 90.0,
-            "inaccurate_reports": 0,
-            "false_reports": 0,
-            "supersedes_id": None,
-        },
-    )
+    file_audit(uows, book, clock.today() - timedelta(days=10))
     request = QuoteRequest(
         firm_id=book.ids["firm_a"],
         effective=clock.today() + timedelta(days=1),
