@@ -53,7 +53,28 @@ def option_grid(option: CoverageOption, model: RatingModel) -> Grid:
 
 def layer_pmfs(option: CoverageOption, model: RatingModel, grid: Grid) -> np.ndarray:
     """Classes × cells: the per-claim payment of each hazard class's severity. Defence
-    inside the limits makes each claim cost (1 + k)·X before the deductible and limit."""
+    inside the limits makes each claim cost (1 + k)·X before the deductible and limit.
+
+    The layers depend only on the model, the option and the grid, and every quote of a
+    standard option asks for the same ones, so the last ``LAYER_CACHE`` are kept (read-only)
+    for the very model object they were made from."""
+    key = (id(model), option, grid)
+    cached = _LAYERS.get(key)
+    if cached is not None and cached[0] is model:
+        return cached[1]
+    layers = _layer_pmfs(option, model, grid)
+    layers.flags.writeable = False
+    if len(_LAYERS) >= LAYER_CACHE:
+        _LAYERS.pop(next(iter(_LAYERS)), None)
+    _LAYERS[key] = (model, layers)
+    return layers
+
+
+LAYER_CACHE = 256
+_LAYERS: dict[tuple[int, CoverageOption, Grid], tuple[RatingModel, np.ndarray]] = {}
+
+
+def _layer_pmfs(option: CoverageOption, model: RatingModel, grid: Grid) -> np.ndarray:
     inside = 1.0 + model.defence_cost_ratio if option.defence_inside else 1.0
     return np.stack(
         [

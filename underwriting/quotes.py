@@ -117,7 +117,7 @@ def _price_and_judge(
         on=today,
         model=model,
         schedule=[factor],
-        engagement_ids=[c.id for c in clients],
+        clients=clients,
     )
     result = rate(book, model, options)
     tier = str(result.factors.tier[0])

@@ -53,16 +53,18 @@ def build_rating_book(
     model: RatingModel,
     schedule: Sequence[float] | None = None,
     engagement_ids: Sequence[int] | None = None,
+    clients: Sequence | None = None,
 ) -> RatingBook:
     """The book of ``firm_ids`` for a policy [effective, expiry), rated with data as of
     ``on``; ``retro`` is each firm's retroactive date, ``schedule`` its schedule factor.
     Clients are the firms' engagements overlapping the period, in engagement-id order, or
-    only those of ``engagement_ids`` (``covered_engagements`` gives the ids in that order)."""
+    only those of ``engagement_ids``, or ``clients`` as ``covered_engagements`` gave them."""
     firm_ids = list(firm_ids)
     inputs = uow.rating_inputs
     deficits = quality_deficits(uow, firm_ids, on=on, model=model)  # refuses unknown firms
     row_of = {firm_id: i for i, firm_id in enumerate(firm_ids)}
-    clients = covered_engagements(uow, firm_ids, effective, expiry, engagement_ids)
+    if clients is None:
+        clients = covered_engagements(uow, firm_ids, effective, expiry, engagement_ids)
     snapshots = inputs.latest_snapshots(sorted({c.enterprise_id for c in clients}), on)
     unseen = sorted({c.enterprise_id for c in clients} - set(snapshots))
     if unseen:

@@ -157,6 +157,8 @@ class ServiceRecord(Base):
     the old one; both stay readable. ``submitted_at`` is set by the server."""
 
     __tablename__ = "service_record"
+    # Rating reads a firm's records of the last three years, engagement by engagement.
+    __table_args__ = (Index("ix_service_record_engagement_visit", "engagement_id", "visit_date"),)
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     engagement_id: Mapped[int] = mapped_column(ForeignKey("engagement.id"), index=True)
