@@ -124,16 +124,9 @@ def _demo(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
-    import uvicorn
+    from api.serving import serve
 
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level="info",
-    )
+    serve(host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -192,6 +185,9 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--host", default="127.0.0.1")
         command.add_argument("--port", type=int, default=8000)
         command.add_argument("--workers", type=int, default=1)
+        command.add_argument(
+            "--log-level", default="info", choices=["critical", "error", "warning", "info"]
+        )
         command.set_defaults(run=run)
     return root
 

@@ -4,6 +4,7 @@ python -m bench                      # everything, at full size (a few minutes)
 python -m bench --records 5000       # a quick run
 python -m bench ingest --clients 1   # only ingest, only the one-client API run
 python -m bench rating aggregate     # only the pricing benchmarks (``pricing`` = ``rating``)
+python -m bench quotes --quote-seconds 5 --quote-firms 20   # a quick quote load
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import ingest, pricing
+from bench import ingest, pricing, quotes
 from bench.postgres import default_server
 
 
@@ -31,6 +32,18 @@ def _ingest(args: argparse.Namespace) -> str:
     return ingest.report(options, ingest.run(options))
 
 
+def _quotes(args: argparse.Namespace) -> str:
+    options = quotes.Options(
+        server=args.server,
+        clients=args.quote_clients,
+        seconds=args.quote_seconds,
+        workers=args.quote_workers,
+        firms=args.quote_firms,
+        seed=args.seed,
+    )
+    return quotes.report(quotes.run(options))
+
+
 def _rating(args: argparse.Namespace) -> str:
     run = pricing.run_rating(args.rating_firms, args.rating_clients, args.loop_firms, args.seed)
     return pricing.rating_report(run)
@@ -40,12 +53,15 @@ def _aggregate(args: argparse.Namespace) -> str:
     return pricing.aggregate_report(pricing.run_aggregate(args.sims, args.seed), pricing.machine())
 
 
-DESCRIPTION = "Run SecondLock's benchmarks (ingest on PostgreSQL; pricing) and print the results."
+DESCRIPTION = (
+    "Run SecondLock's benchmarks (ingest and quotes on PostgreSQL; pricing) and print the results."
+)
 
 #: Every benchmark in bench/, by name: each takes the parsed options, returns its report.
 #: A report line starting with ``ERROR`` makes the command exit with status 1.
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
     "ingest": _ingest,
+    "quotes": _quotes,
     "rating": _rating,
     "aggregate": _aggregate,
 }
@@ -83,6 +99,19 @@ def parser() -> argparse.ArgumentParser:
     root.add_argument("--firms", type=_positive, default=10, help="firms in the book")
     root.add_argument("--engagements", type=_positive, default=100, help="one per enterprise")
     root.add_argument("--seed", type=int, default=2026, help="seed of every benchmark's RNG")
+    root.add_argument(
+        "--quote-clients", type=_positive, default=20, help="closed-loop clients per endpoint"
+    )
+    root.add_argument(
+        "--quote-seconds", type=_positive, default=30, help="measured seconds per endpoint"
+    )
+    root.add_argument(
+        "--quote-workers",
+        type=_positive,
+        default=quotes.usable_cpus(),
+        help="uvicorn worker processes (default: the usable CPUs)",
+    )
+    root.add_argument("--quote-firms", type=_positive, default=200, help="quotable firms")
     root.add_argument(
         "--rating-firms", type=_positive, default=100_000, help="firms in the rating book"
     )

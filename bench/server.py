@@ -25,19 +25,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _command(port: int) -> list[str]:
+def command(port: int, workers: int = 1) -> list[str]:
+    """``secondlock serve``: the way production serves the API, worker sockets and all."""
     return [
         sys.executable,
         "-m",
-        "uvicorn",
-        "api.app:create_app",
-        "--factory",
+        "api.cli",
+        "serve",
         "--host",
         "127.0.0.1",
         "--port",
         str(port),
         "--workers",
-        "1",
+        str(workers),
         "--log-level",
         "warning",
     ]
@@ -45,11 +45,11 @@ def _command(port: int) -> list[str]:
 
 @contextmanager
 def api_server(database_url: str) -> Iterator[str]:
-    """Start ``uvicorn api.app:create_app`` over ``database_url``; yield its base URL once
+    """Start ``secondlock serve`` over ``database_url``; yield its base URL once
     ``GET /healthz`` answers 200; terminate it afterwards (also on failure or Ctrl-C)."""
     port = free_port()
     env = os.environ | {"DATABASE_URL": database_url, "SECONDLOCK_DATABASE_URL": database_url}
-    process = subprocess.Popen(_command(port), cwd=ROOT, env=env)
+    process = subprocess.Popen(command(port), cwd=ROOT, env=env)
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_healthy(process, base)

@@ -8,6 +8,7 @@ A resource outside the principal's scope is reported as not found, never as forb
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 from underwriting.errors import RoleNotAllowed
@@ -22,6 +23,8 @@ class Principal:
     organisation_id: int
     org_kind: OrgKind
     role: Role
+    #: An underwriter's authority (largest aggregate limit, CNY), if the key records one.
+    authority_limit: Decimal | None = None
 
     @property
     def is_insurer_staff(self) -> bool:

@@ -56,7 +56,7 @@ def decide_referral(
                 "quote_id", quote_id, "was quoted with this key; a second underwriter decides"
             )
         largest = max(Decimal(o["aggregate_limit"]) for o in quote.options)
-        authority = authority_of(uow, principal)
+        authority = authority_of(principal)
         if decision == QuoteDecision.ACCEPT and largest > authority:
             raise Conflict(
                 "decision",

@@ -116,7 +116,7 @@ def _check(
             raise InvalidInput(
                 "aggregate_limit", str(aggregate), f"is below the {used} CNY already paid"
             )
-        authority = authority_of(uow, principal)
+        authority = authority_of(principal)
         if Decimal(aggregate) > authority:
             raise Conflict(
                 "aggregate_limit", str(aggregate), f"exceeds this key's authority of {authority}"

@@ -99,4 +99,5 @@ def authenticate(uow_factory: UnitOfWorkFactory, plaintext: str) -> Principal | 
             organisation_id=row.organisation_id,
             org_kind=OrgKind(row.organisation.kind),
             role=Role(row.role),
+            authority_limit=row.authority_limit,
         )

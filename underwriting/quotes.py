@@ -27,7 +27,7 @@ from underwriting.guidelines import GUIDELINES, Guidelines, QuoteFacts, judge
 from underwriting.idempotency import Created, create_once
 from underwriting.indications import coverage_options, one_year_on, schedule_factor_of
 from underwriting.rating_book import build_rating_book, covered_engagements
-from underwriting.rating_models import model_in_force
+from underwriting.rating_models import model_on
 from underwriting.vocabulary import HazardClass, QuoteStatus
 
 HAZARD_CLASS_NAMES = tuple(HazardClass)
@@ -59,29 +59,42 @@ class QuoteRequest:
         )
 
 
+@dataclass(frozen=True)
+class QuoteCreated:
+    """What ``create_quote`` made (or, for a retried key, first made) and how it reads."""
+
+    created: Created
+    view: QuoteView
+
+
 def create_quote(
     uow_factory: UnitOfWorkFactory,
     principal: Principal,
     request: QuoteRequest,
     *,
     idempotency_key: str | None = None,
-) -> Created:
+) -> QuoteCreated:
     """Price, judge and store a quote in one transaction; a retried key returns the first."""
     require_create(principal, Resource.QUOTE)
     expiry = request.expiry or one_year_on(request.effective)
     _check_dates(request, expiry)
     options = coverage_options(request.options)
-    model = model_in_force(uow_factory, request.effective)
-    factor = schedule_factor_of(request.schedule, model.schedule_cap)
     payload = {**request.__dict__, "expiry": expiry}
+    made: list[QuoteView] = []
 
     def create(uow: UnitOfWork) -> list[int]:
-        quote = _price_and_judge(uow, principal, request, expiry, model, options, factor)
+        model = model_on(uow, request.effective)
+        factor = schedule_factor_of(request.schedule, model.schedule_cap)
+        quote, reasons = _price_and_judge(uow, principal, request, expiry, model, options, factor)
+        made.append(view(quote, reasons, quote.rated_on_date))
         return [quote.id]
 
-    return create_once(
+    created = create_once(
         uow_factory, principal, idempotency_key, operation="quote", payload=payload, create=create
     )
+    if created.replayed or not made:
+        return QuoteCreated(created, get_quote(uow_factory, principal, created.ids[0]))
+    return QuoteCreated(created, made[0])
 
 
 def _check_dates(request: QuoteRequest, expiry: date) -> None:
@@ -101,7 +114,7 @@ def _price_and_judge(
     model: RatingModel,
     options: list[CoverageOption],
     factor: float,
-) -> Quote:
+) -> tuple[Quote, list[QuoteReason]]:
     today = clock.today()
     firm = uow.firms.get(request.firm_id, principal)
     if firm is None:
@@ -129,7 +142,7 @@ def _price_and_judge(
             credit_colour=firm.credit_colour,
             tier=tier,
             aggregate_limits=[Decimal(str(o["aggregate_limit"])) for o in request.options],
-            authority=authority_of(uow, principal),
+            authority=authority_of(principal),
             client_classes=[HAZARD_CLASS_NAMES[int(c)] for c in book.client_class],
             client_weights=[float(w) for w in book.client_weight],
             last_audits=uow.rating_inputs.last_audits(firm.id, today, 3),
@@ -163,7 +176,7 @@ def _price_and_judge(
         )
     )
     uow.flush()
-    uow.quotes.add_reasons(
+    reasons = [
         QuoteReason(
             quote_id=quote.id,
             outcome=r.outcome,
@@ -172,9 +185,10 @@ def _price_and_judge(
             option_index=r.option_index,
         )
         for r in judgement.reasons
-    )
+    ]
+    uow.quotes.add_reasons(reasons)
     _audit(uow, principal, quote, request)
-    return quote
+    return quote, reasons
 
 
 def _priced_option(result: Any, o: int, asked: Mapping[str, Any]) -> dict[str, Any]:
@@ -224,10 +238,9 @@ def _continuous_cover_start(uow: UnitOfWork, firm_id: int, effective: date) -> d
     return prior.retro_date if prior is not None else effective
 
 
-def authority_of(uow: UnitOfWork, principal: Principal, guidelines: Guidelines = GUIDELINES):
+def authority_of(principal: Principal, guidelines: Guidelines = GUIDELINES) -> Decimal:
     """The principal's underwriting authority (aggregate limit, CNY)."""
-    key = uow.api_keys.get(principal.key_id)
-    limit = key.authority_limit if key is not None else None
+    limit = principal.authority_limit
     return limit if limit is not None else guidelines.default_authority
 
 

@@ -150,10 +150,15 @@ def get_model(uow_factory: UnitOfWorkFactory, principal: Principal, version: str
 def model_in_force(uow_factory: UnitOfWorkFactory, on: date) -> RatingModel:
     """The active model for a policy effective ``on``."""
     with uow_factory() as uow:
-        row = uow.rating_models.active_on(on)
-        if row is None:
-            raise NotFound("active rating model on", on.isoformat(), field="effective_date")
-        return _parsed(row.version, json.dumps(row.parameters, sort_keys=True))
+        return model_on(uow, on)
+
+
+def model_on(uow: UnitOfWork, on: date) -> RatingModel:
+    """``model_in_force`` inside a use case's own unit of work."""
+    row = uow.rating_models.active_on(on)
+    if row is None:
+        raise NotFound("active rating model on", on.isoformat(), field="effective_date")
+    return _parsed(row.version, json.dumps(row.parameters, sort_keys=True))
 
 
 def model_version(uow: UnitOfWork, version: str) -> RatingModel:

@@ -21,7 +21,7 @@ from underwriting.db.uow import UnitOfWorkFactory
 from underwriting.errors import Conflict, NotFound
 from underwriting.indications import one_year_on
 from underwriting.policy_terms import full_term_premium, terms_on
-from underwriting.quotes import QuoteRequest, QuoteView, create_quote, get_quote
+from underwriting.quotes import QuoteRequest, QuoteView, create_quote
 from underwriting.rating_models import model_version
 from underwriting.vocabulary import PolicyStatus
 
@@ -70,8 +70,8 @@ def renew(
         schedule=values.get("schedule", schedule),
         renewal_of_policy_id=policy_id,
     )
-    created = create_quote(uow_factory, principal, request, idempotency_key=idempotency_key)
-    view = get_quote(uow_factory, principal, created.ids[0])
+    made = create_quote(uow_factory, principal, request, idempotency_key=idempotency_key)
+    created, view = made.created, made.view
     with uow_factory() as uow:
         renewal_model = model_version(uow, view.quote.model_version)
         change = explain_change(

@@ -55,9 +55,9 @@ def build_router() -> APIRouter:
         the quote's effective date, give the decision (`accept`, `refer`, `decline`) with a
         reason code per rule, and the conditions to bind. Valid for 30 days."""
         request = quotes.QuoteRequest.from_values(body.model_dump())
-        created = quotes.create_quote(uows, principal, request, idempotency_key=key)
-        replay_headers(response, created, f"/v1/quotes/{created.ids[0]}")
-        return QuoteRead.of(quotes.get_quote(uows, principal, created.ids[0]))
+        made = quotes.create_quote(uows, principal, request, idempotency_key=key)
+        replay_headers(response, made.created, f"/v1/quotes/{made.view.quote.id}")
+        return QuoteRead.of(made.view)
 
     @router.get("/quotes", response_model=Page[QuoteRead], summary="The insurer's quotes")
     def list_quotes(

@@ -23,7 +23,7 @@ def _accepted_quote(uows, book) -> int:
         effective=clock.today() + timedelta(days=1),
         options=[OPTION, OPTION | {"deductible": "10000.00"}],
     )
-    return create_quote(uows, underwriter, request).ids[0]
+    return create_quote(uows, underwriter, request).created.ids[0]
 
 
 def test_concurrent_binds_of_one_quote_make_exactly_one_policy(uows, quotable):

@@ -79,20 +79,21 @@ def last_audits(session: Session, firm_id: int, on: date, count: int) -> list[An
 
 def latest_snapshots(session: Session, enterprise_ids: Sequence[int], on: date) -> dict[int, Any]:
     """The latest hazard snapshot on or before ``on`` of each enterprise that has one."""
-    latest = (
-        select(HazardSnapshot.enterprise_id, func.max(HazardSnapshot.as_of_date).label("as_of"))
+    ranked = (
+        select(
+            HazardSnapshot.id,
+            func.row_number()
+            .over(
+                partition_by=HazardSnapshot.enterprise_id,
+                order_by=HazardSnapshot.as_of_date.desc(),
+            )
+            .label("rank"),
+        )
         .where(HazardSnapshot.enterprise_id.in_(enterprise_ids), HazardSnapshot.as_of_date <= on)
-        .group_by(HazardSnapshot.enterprise_id)
         .subquery()
     )
-    query = select(HazardSnapshot).join(
-        latest,
-        and_(
-            HazardSnapshot.enterprise_id == latest.c.enterprise_id,
-            HazardSnapshot.as_of_date == latest.c.as_of,
-        ),
-    )
-    return {row.enterprise_id: row for row in session.scalars(query)}
+    query = select(HazardSnapshot).join(ranked, HazardSnapshot.id == ranked.c.id)
+    return {row.enterprise_id: row for row in session.scalars(query.where(ranked.c.rank == 1))}
 
 
 def audits(session: Session, firm_ids: Sequence[int], on: date) -> list[Any]:
@@ -128,6 +129,13 @@ def service_quality(session: Session, firm_ids: Sequence[int], since: date, on: 
     (firm_id, records, records with evidence, findings due by ``on``, of those closed by
     their deadline)."""
     newer = aliased(ServiceRecord)
+    # A visit lies inside its engagement (engagements.file_service_records refuses others),
+    # so only engagements that ran in the window can hold one: an old firm has hundreds.
+    ran = and_(
+        Engagement.firm_id.in_(firm_ids),
+        Engagement.end_date >= since,
+        Engagement.start_date <= on,
+    )
     current = and_(
         ServiceRecord.visit_date >= since,
         ServiceRecord.visit_date <= on,
@@ -140,7 +148,7 @@ def service_quality(session: Session, firm_ids: Sequence[int], since: date, on: 
             func.sum(_has_evidence()).label("evidenced"),
         )
         .join(Engagement, Engagement.id == ServiceRecord.engagement_id)
-        .where(Engagement.firm_id.in_(firm_ids), current)
+        .where(ran, current)
         .group_by(Engagement.firm_id)
     )
     due = Finding.rectification_deadline_date <= on
@@ -155,7 +163,7 @@ def service_quality(session: Session, firm_ids: Sequence[int], since: date, on: 
         )
         .join(ServiceRecord, ServiceRecord.id == Finding.service_record_id)
         .join(Engagement, Engagement.id == ServiceRecord.engagement_id)
-        .where(Engagement.firm_id.in_(firm_ids), current, due)
+        .where(ran, current, due)
         .group_by(Engagement.firm_id)
     )
     by_firm: dict[int, list[int]] = {f: [0, 0, 0, 0] for f in firm_ids}
@@ -190,6 +198,7 @@ class RatingInputs:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._audits: dict[tuple[tuple[int, ...], date], list[Any]] = {}
 
     def all_firm_ids(self) -> list[int]:
         """Every firm of the market, for where-does-this-firm-stand comparisons."""
@@ -202,13 +211,23 @@ class RatingInputs:
         return engagements(self.session, firm_ids, start, end)
 
     def last_audits(self, firm_id: int, on: date, count: int) -> list[Any]:
-        return last_audits(self.session, firm_id, on, count)
+        """(audit_date, false_reports) of the ``count`` latest; from the audits this unit of
+        work already read for rating when it has them."""
+        seen = self._audits.get(((firm_id,), on))
+        if seen is None:
+            return last_audits(self.session, firm_id, on, count)
+        latest = sorted(enumerate(seen), key=lambda a: (a[1][1], a[0]), reverse=True)
+        return [(a[1], a[4]) for _, a in latest[:count]]
 
     def latest_snapshots(self, enterprise_ids: Sequence[int], on: date) -> dict[int, Any]:
         return latest_snapshots(self.session, enterprise_ids, on)
 
     def audits(self, firm_ids: Sequence[int], on: date) -> list[Any]:
-        return audits(self.session, firm_ids, on)
+        """Read once per unit of work and date: a quote reads them for rating and rules."""
+        key = (tuple(firm_ids), on)
+        if key not in self._audits:
+            self._audits[key] = audits(self.session, firm_ids, on)
+        return self._audits[key]
 
     def service_quality(self, firm_ids: Sequence[int], since: date, on: date) -> list[Any]:
         return service_quality(self.session, firm_ids, since, on)
