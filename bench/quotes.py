@@ -514,7 +514,7 @@ def report(run: Run) -> str:
     lines = [
         f"quotes: POST /v1/quotes ({len(OPTIONS)} options) next to GET /healthz on one server, "
         f"{o.clients} clients for {o.seconds} s each after {WARMUP_SECONDS:g} s of warm-up, "
-        f"uvicorn --workers {o.workers}",
+        f"secondlock serve --workers {o.workers}",
         f"book: {len(book.firm_ids):,} firms, {book.engagements:,} engagements running now, "
         f"{book.records:,} service records; effective dates from tomorrow to "
         f"{HORIZON_DAYS} days on",

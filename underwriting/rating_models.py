@@ -154,11 +154,20 @@ def model_in_force(uow_factory: UnitOfWorkFactory, on: date) -> RatingModel:
 
 
 def model_on(uow: UnitOfWork, on: date) -> RatingModel:
-    """``model_in_force`` inside a use case's own unit of work."""
-    row = uow.rating_models.active_on(on)
-    if row is None:
+    """``model_in_force`` inside a use case's own unit of work. An active version's document
+    never changes, so it is parsed once per (version, approval time) and kept."""
+    key = uow.rating_models.active_key_on(on)
+    if key is None:
         raise NotFound("active rating model on", on.isoformat(), field="effective_date")
-    return _parsed(row.version, json.dumps(row.parameters, sort_keys=True))
+    model = _ACTIVE.get(key)
+    if model is None:
+        row = uow.rating_models.get(key[0])
+        model = _ACTIVE[key] = RatingModel.from_document(row.parameters)
+    return model
+
+
+#: Parsed active models by (version, approved_at); a handful over a process's life.
+_ACTIVE: dict[tuple[str, Any], RatingModel] = {}
 
 
 def model_version(uow: UnitOfWork, version: str) -> RatingModel:

@@ -159,6 +159,17 @@ class RatingModelRepository:
         )
         return self.session.scalars(query).first()
 
+    def active_key_on(self, on: date) -> tuple[str, Any] | None:
+        """(version, approved_at) of ``active_on(on)``, without reading its document."""
+        query = (
+            select(RatingModel.version, RatingModel.approved_at)
+            .where(RatingModel.status == "active", RatingModel.effective_from_date <= on)
+            .order_by(RatingModel.effective_from_date.desc(), RatingModel.version.desc())
+            .limit(1)
+        )
+        row = self.session.execute(query).first()
+        return None if row is None else (row[0], row[1])
+
     def add(self, row: RatingModel) -> RatingModel:
         self.session.add(row)
         return row
