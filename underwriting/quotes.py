@@ -295,7 +295,7 @@ def list_quotes(
     with uow_factory() as uow:
         if reason is not None:
             rows = uow.quotes.with_reason(
-                principal, code=reason, after=after, limit=limit, decision=decision
+                principal, code=reason, after=after, limit=limit, decision=decision, firm_id=firm_id
             )
         else:
             rows = uow.quotes.page(

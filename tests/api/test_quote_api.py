@@ -166,6 +166,11 @@ def test_insurers_list_why_quotes_were_referred_or_declined(client, quotable, uo
     assert [q["reasons"][0]["code"] for q in referred] == ["authority"]
     by_reason = client.get("/v1/quotes?reason=credit_red", headers=headers).json()["items"]
     assert len(by_reason) == 1 and by_reason[0]["decision"] == "decline"
+    other_firm = f"/v1/quotes?reason=credit_red&firm_id={quotable.ids['firm_b']}"
+    assert client.get(other_firm, headers=headers).json()["items"] == []
+    paged = client.get("/v1/quotes?limit=1", headers=headers).json()
+    second = client.get(f"/v1/quotes?limit=1&cursor={paged['next_cursor']}", headers=headers)
+    assert second.json()["items"][0]["id"] > paged["items"][0]["id"]
     counts = client.get("/v1/quotes/reasons", headers=headers).json()
     assert {(c["outcome"], c["code"], c["quotes"]) for c in counts} == {
         ("refer", "authority", 1),

@@ -76,6 +76,7 @@ class QuoteRepository(Repository[Quote]):
         after: int | None,
         limit: int,
         decision: str | None = None,
+        firm_id: int | None = None,
     ) -> Sequence[Quote]:
         query = (
             select(Quote)
@@ -90,6 +91,8 @@ class QuoteRepository(Repository[Quote]):
             query = query.where(Quote.id > after)
         if decision is not None:
             query = query.where(Quote.decision == decision)
+        if firm_id is not None:
+            query = query.where(Quote.firm_id == firm_id)
         return self.session.scalars(query).all()
 
 
