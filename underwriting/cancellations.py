@@ -26,7 +26,7 @@ from underwriting import clock
 from underwriting.access import Principal, Resource, require_create
 from underwriting.audit_trail import record
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
-from underwriting.endorsements import TERM_KINDS, PolicyBook, locked_policy
+from underwriting.endorsements import TERM_KINDS, PolicyBook, check_in_period, locked_policy
 from underwriting.errors import Conflict, InvalidInput
 from underwriting.idempotency import Created, create_once
 from underwriting.rating_models import model_version
@@ -58,12 +58,7 @@ def cancel(
             raise InvalidInput(
                 "effective_date", day.isoformat(), "a flat cancellation runs from inception"
             )
-        if not policy.effective_date <= day < policy.expiry_date:
-            raise InvalidInput(
-                "effective_date",
-                day.isoformat(),
-                f"must be inside the policy period [{policy.effective_date}, {policy.expiry_date})",
-            )
+        check_in_period(policy, day)
         book = PolicyBook(uow, principal, policy, model_version(uow, policy.model_version))
         book.reverse_after(day)
         ident = _book_refund(book, day, values)

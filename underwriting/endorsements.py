@@ -93,17 +93,22 @@ def locked_policy(uow: UnitOfWork, principal: Principal, policy_id: int) -> Poli
     return policy
 
 
-def _check(
-    uow: UnitOfWork, principal: Principal, policy: Policy, day: date, change: Mapping[str, Any]
-) -> None:
-    if policy.status != PolicyStatus.IN_FORCE:
-        raise Conflict("status", policy.status, "only a policy in force can be endorsed")
+def check_in_period(policy: Policy, day: date) -> None:
+    """Refuse a change dated outside [effective, expiry), naming ``effective_date``."""
     if not policy.effective_date <= day < policy.expiry_date:
         raise InvalidInput(
             "effective_date",
             day.isoformat(),
             f"must be inside the policy period [{policy.effective_date}, {policy.expiry_date})",
         )
+
+
+def _check(
+    uow: UnitOfWork, principal: Principal, policy: Policy, day: date, change: Mapping[str, Any]
+) -> None:
+    if policy.status != PolicyStatus.IN_FORCE:
+        raise Conflict("status", policy.status, "only a policy in force can be endorsed")
+    check_in_period(policy, day)
     both = set(change.get("add_engagement_ids") or ()) & set(
         change.get("remove_engagement_ids") or ()
     )
