@@ -7,11 +7,11 @@ and an "other's" case. Built through the use cases, never by writing rows direct
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from underwriting import engagements, parties, risk_data
+from underwriting import engagements, incidents, parties, risk_data
 from underwriting.access import Principal
 from underwriting.credit_code import check_character
 from underwriting.db.uow import UnitOfWorkFactory
@@ -184,5 +184,19 @@ def _serve(uows: UnitOfWorkFactory, book: SmallBook, firm: str, enterprise: str,
             "inaccurate_reports": 1,
             "false_reports": 0,
             "supersedes_id": None,
+        },
+    ).ids[0]
+    book.ids[f"incident_{s}"] = incidents.report_incident(
+        uows,
+        book.principals[enterprise],
+        {
+            "enterprise_id": book.ids[enterprise],
+            "occurred_at": datetime(2024, 6, 3, 1, 30, tzinfo=UTC),
+            "accident_type": "fall_from_height",
+            "deaths": 0,
+            "serious_injuries": 1,
+            "minor_injuries": 2,
+            "direct_loss": Decimal("180000.00"),
+            "description": "脚手架坠落",
         },
     ).ids[0]

@@ -40,6 +40,7 @@ class Resource(StrEnum):
     SERVICE_RECORD = "service_record"
     AUDIT = "audit"
     RATING_MODEL = "rating_model"
+    INCIDENT = "incident"
     QUOTE = "quote"
     POLICY = "policy"
     AUDIT_EVENT = "audit_event"
@@ -55,6 +56,7 @@ CREATE_ROLES: dict[Resource, frozenset[Role]] = {
     Resource.SERVICE_RECORD: frozenset({Role.ADMIN, Role.FIRM}),
     Resource.AUDIT: frozenset({Role.ADMIN, Role.UNDERWRITER}),
     Resource.RATING_MODEL: frozenset({Role.ADMIN, Role.ACTUARY}),
+    Resource.INCIDENT: frozenset({Role.ADMIN, Role.ADJUSTER, Role.FIRM, Role.ENTERPRISE}),
     Resource.QUOTE: frozenset({Role.UNDERWRITER}),
     Resource.POLICY: frozenset({Role.UNDERWRITER}),
     Resource.AUDIT_EVENT: frozenset(),  # written by the use cases, never posted

@@ -19,6 +19,7 @@ _REPOSITORY = {
     Resource.ENGAGEMENT: "engagements",
     Resource.SERVICE_RECORD: "service_records",
     Resource.AUDIT: "audits",
+    Resource.INCIDENT: "incidents",
 }
 
 

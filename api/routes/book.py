@@ -16,7 +16,14 @@ from api.schemas.parties import (
     OrganisationCreate,
     OrganisationRead,
 )
-from api.schemas.risk import AuditCreate, AuditRead, HazardSnapshotCreate, HazardSnapshotRead
+from api.schemas.risk import (
+    AuditCreate,
+    AuditRead,
+    HazardSnapshotCreate,
+    HazardSnapshotRead,
+    IncidentCreate,
+    IncidentRead,
+)
 from api.schemas.services import (
     EngagementCreate,
     EngagementRead,
@@ -26,7 +33,7 @@ from api.schemas.services import (
     ServiceRecordRead,
 )
 from api.schemas.types import BIGINT_MAX
-from underwriting import engagements, parties, risk_data
+from underwriting import engagements, incidents, parties, risk_data
 from underwriting.access import Principal, Resource
 from underwriting.db.uow import UnitOfWorkFactory
 from underwriting.idempotency import Created
@@ -64,6 +71,10 @@ class RecordFilters(PageQuery):
 
 class AuditFilters(PageQuery):
     firm_id: OptionalId = None
+
+
+class IncidentFilters(PageQuery):
+    enterprise_id: OptionalId = None
 
 
 def _file_one_record(
@@ -137,6 +148,15 @@ RESOURCES = (
         risk_data.create_audit,
         AuditFilters,
         "an audit",
+    ),
+    ResourceRoutes(
+        "incidents",
+        Resource.INCIDENT,
+        IncidentCreate,
+        IncidentRead,
+        incidents.report_incident,
+        IncidentFilters,
+        "an incident",
     ),
 )
 

@@ -1,11 +1,23 @@
-"""Hazard snapshots of enterprises and audits of firms."""
+"""Hazard snapshots of enterprises, audits of firms, incidents at enterprises."""
 
 from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from api.schemas.types import Count, Id, Input, IsoDate, Output, Rate, Score
+from api.schemas.types import (
+    Count,
+    Id,
+    Input,
+    IsoDate,
+    IsoInstant,
+    Money,
+    MoneyOut,
+    Output,
+    Rate,
+    Score,
+)
+from underwriting.vocabulary import AccidentType
 
 
 class HazardSnapshotCreate(Input):
@@ -84,3 +96,31 @@ class AuditRead(Output):
     supersedes_id: int | None
     superseded_by_id: int | None
     submitted_at: datetime
+
+
+class IncidentCreate(Input):
+    """An accident at an enterprise. The grade is derived (Decree 493), never sent."""
+
+    enterprise_id: Id
+    occurred_at: IsoInstant
+    accident_type: AccidentType
+    deaths: Count
+    serious_injuries: Count
+    minor_injuries: Count
+    direct_loss: Money
+    description: Annotated[str, Field(max_length=4000)] = ""
+
+
+class IncidentRead(Output):
+    id: int
+    enterprise_id: int
+    occurred_at: datetime
+    accident_type: AccidentType
+    deaths: int
+    serious_injuries: int
+    minor_injuries: int
+    direct_loss: MoneyOut
+    grade: str
+    description: str
+    reported_by_id: int | None
+    created_at: datetime

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -52,6 +53,13 @@ def _distinct(values: list[Any]) -> list[Any]:
 
 
 IsoDate = Annotated[date, BeforeValidator(_require_str("an ISO 8601 date like 2025-03-31"))]
+#: An instant with its UTC offset, sent as text: "2026-11-20T09:30:00+08:00".
+IsoInstant = Annotated[
+    AwareDatetime,
+    BeforeValidator(
+        _require_str("an ISO 8601 time with its offset like 2026-11-20T09:30:00+08:00")
+    ),
+]
 Money = Annotated[
     Decimal,
     BeforeValidator(_require_str('a decimal string in CNY like "12345.67"')),

@@ -13,6 +13,7 @@ PAIRED = {  # resource path -> the A-side and B-side names in book.ids
     "engagements": ("engagement_a", "engagement_b"),
     "service-records": ("record_a", "record_b"),
     "audits": ("audit_a", "audit_b"),
+    "incidents": ("incident_a", "incident_b"),
 }
 ORGANISATIONS = (
     "platform",

@@ -2,13 +2,13 @@
 
 - ``admin`` sees everything.
 - Insurer staff see the market's risk data: every firm, enterprise, snapshot, engagement,
-  record and audit, and the organisations of firms and enterprises; of the insurers'
+  record, audit and incident, and the organisations of firms and enterprises; of the insurers'
   business — quotes, policies, the audit trail — only their own insurer's.
 - A firm sees itself, its engagements and their records, its audits, and the enterprises it
-  serves (with their snapshots).
+  serves (with their snapshots and incidents).
 - A firm also sees the policies that insure it (not the insurers' quotes or trails).
-- An enterprise sees itself, its snapshots, the engagements that serve it and their records,
-  and the firms that serve it.
+- An enterprise sees itself, its snapshots and incidents, the engagements that serve it and
+  their records, and the firms that serve it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from underwriting.db.tables import (
     Enterprise,
     Firm,
     HazardSnapshot,
+    Incident,
     Organisation,
     Policy,
     Quote,
@@ -102,6 +103,14 @@ def _audit(p: Principal) -> ColumnElement[bool]:
     return true()
 
 
+def _incident(p: Principal) -> ColumnElement[bool]:
+    if p.role is Role.ENTERPRISE:
+        return Incident.enterprise_id == p.organisation_id
+    if p.role is Role.FIRM:
+        return Incident.enterprise_id.in_(_enterprises_served_by(p.organisation_id))
+    return true()
+
+
 def _quote(p: Principal) -> ColumnElement[bool]:
     if p.role is Role.ADMIN:
         return true()
@@ -130,6 +139,7 @@ VISIBLE: dict[Resource, Callable[[Principal], ColumnElement[bool]]] = {
     Resource.ENGAGEMENT: _engagement,
     Resource.SERVICE_RECORD: _service_record,
     Resource.AUDIT: _audit,
+    Resource.INCIDENT: _incident,
     Resource.QUOTE: _quote,
     Resource.POLICY: _policy,
     Resource.AUDIT_EVENT: _audit_event,

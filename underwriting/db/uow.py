@@ -38,6 +38,7 @@ from underwriting.db.tables import (
     Enterprise,
     Firm,
     HazardSnapshot,
+    Incident,
     Organisation,
     Policy,
     Quote,
@@ -85,6 +86,7 @@ class UnitOfWork:
             session, ServiceRecord, Resource.SERVICE_RECORD
         )
         self.audits = Repository(session, Audit, Resource.AUDIT)
+        self.incidents = Repository(session, Incident, Resource.INCIDENT)
         self.api_keys = ApiKeyRepository(session)
         self.idempotency = IdempotencyRepository(session)
         self.rating_inputs = RatingInputs(session)
