@@ -40,7 +40,7 @@ def list_policies(
         rows = uow.policies.page(
             principal, after=after, limit=limit, filters={"firm_id": firm_id, "status": status}
         )
-        return [
-            PolicyView(p, uow.policies.engagement_ids(p.id), uow.policies.transactions(p.id))
-            for p in rows
-        ]
+        ids = [p.id for p in rows]
+        covered = uow.policies.engagement_ids_of(ids)
+        history = uow.policies.transactions_of(ids)
+        return [PolicyView(p, covered[p.id], history[p.id]) for p in rows]

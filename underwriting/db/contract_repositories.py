@@ -129,10 +129,17 @@ class PolicyRepository(Repository[Policy]):
         return self.session.scalars(query).first()
 
     def engagement_ids(self, policy_id: int) -> list[int]:
-        query = select(PolicyEngagement.engagement_id).where(
-            PolicyEngagement.policy_id == policy_id
+        return self.engagement_ids_of([policy_id])[policy_id]
+
+    def engagement_ids_of(self, policy_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The covered engagement ids of each policy, in one query."""
+        query = select(PolicyEngagement.policy_id, PolicyEngagement.engagement_id).where(
+            PolicyEngagement.policy_id.in_(list(policy_ids))
         )
-        return sorted(self.session.scalars(query))
+        found: dict[int, list[int]] = {p: [] for p in policy_ids}
+        for policy_id, engagement_id in self.session.execute(query):
+            found[policy_id].append(engagement_id)
+        return {p: sorted(ids) for p, ids in found.items()}
 
     def set_engagements(self, policy_id: int, engagement_ids: Sequence[int]) -> None:
         current = set(self.engagement_ids(policy_id))
@@ -147,30 +154,19 @@ class PolicyRepository(Repository[Policy]):
         return row
 
     def transactions(self, policy_id: int) -> list[PolicyTransaction]:
+        return self.transactions_of([policy_id])[policy_id]
+
+    def transactions_of(self, policy_ids: Sequence[int]) -> dict[int, list[PolicyTransaction]]:
+        """Each policy's transactions in processing order, in one query."""
         query = (
             select(PolicyTransaction)
-            .where(PolicyTransaction.policy_id == policy_id)
-            .order_by(PolicyTransaction.sequence)
+            .where(PolicyTransaction.policy_id.in_(list(policy_ids)))
+            .order_by(PolicyTransaction.policy_id, PolicyTransaction.sequence)
         )
-        return list(self.session.scalars(query))
-
-    def covering(self, engagement_ids: Sequence[int]) -> list[tuple[int, Policy]]:
-        """(engagement id, policy) for every policy that covers one of ``engagement_ids``."""
-        query = (
-            select(PolicyEngagement.engagement_id, Policy)
-            .join(Policy, Policy.id == PolicyEngagement.policy_id)
-            .where(PolicyEngagement.engagement_id.in_(list(engagement_ids)))
-            .order_by(Policy.effective_date, Policy.id)
-        )
-        return [(e, p) for e, p in self.session.execute(query)]
-
-    def of_firm(self, firm_id: int, since: date) -> list[Policy]:
-        query = (
-            select(Policy)
-            .where(Policy.firm_id == firm_id, Policy.expiry_date > since)
-            .order_by(Policy.effective_date, Policy.id)
-        )
-        return list(self.session.scalars(query))
+        found: dict[int, list[PolicyTransaction]] = {p: [] for p in policy_ids}
+        for row in self.session.scalars(query):
+            found[row.policy_id].append(row)
+        return found
 
 
 class AuditEventRepository(Repository[AuditEvent]):
