@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from tests.postgres import server_url, throwaway_postgresql  # noqa: F401 - a fixture
-from underwriting.db import migrations
+from underwriting.db import ledger_guard, migrations
 from underwriting.db.engine import build_engine, session_factory
 from underwriting.db.tables import Base
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
@@ -72,9 +72,11 @@ def empty_all_tables(engine: Engine) -> None:
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
+        else:  # DELETE fires the ledger's append-only guard: lift it while emptying
+            ledger_guard.remove(connection)
             for table in tables:
                 connection.execute(text(f"DELETE FROM {table}"))
+            ledger_guard.install(connection)
 
 
 @pytest.fixture

@@ -182,12 +182,57 @@ class PolicyTransactionKind(StrEnum):
 
 
 class ClaimStatus(StrEnum):
+    """Where a claim stands. ``referred``: a settlement waits for an adjuster's approval;
+    ``settled``: paid; ``reopened``: settled, denied or closed, then opened again with a
+    reason code, and may be settled once more (a supplementary payment)."""
+
     OPEN = "open"
     REFERRED = "referred"
     SETTLED = "settled"
     DENIED = "denied"
     CLOSED = "closed"
     REOPENED = "reopened"
+
+
+#: Claim statuses a settlement may be asked in.
+SETTLEABLE = frozenset({ClaimStatus.OPEN, ClaimStatus.REOPENED})
+
+
+class DenialCode(StrEnum):
+    """Why a claim is denied (拒赔理由)."""
+
+    NOT_COVERED = "not_covered"
+    EXCLUSION = "exclusion"
+    NO_LIABILITY = "no_liability"
+    LATE_NOTICE = "late_notice"
+    MISREPRESENTATION = "misrepresentation"
+
+
+class ClosureCode(StrEnum):
+    """Why a claim is closed (结案)."""
+
+    PAID_IN_FULL = "paid_in_full"
+    WITHDRAWN = "withdrawn"
+    NO_PAYMENT_DUE = "no_payment_due"
+    DUPLICATE = "duplicate"
+
+
+class ReopenCode(StrEnum):
+    """Why a settled, denied or closed claim is opened again (重开)."""
+
+    NEW_INFORMATION = "new_information"
+    ADDITIONAL_DAMAGES = "additional_damages"
+    LITIGATION = "litigation"
+    COVERAGE_RECONSIDERED = "coverage_reconsidered"
+    ERROR_CORRECTION = "error_correction"
+
+
+class SettlementStatus(StrEnum):
+    """A settlement is ``pending`` an adjuster's approval, ``paid``, or ``withdrawn``."""
+
+    PENDING = "pending"
+    PAID = "paid"
+    WITHDRAWN = "withdrawn"
 
 
 class LedgerAccount(StrEnum):
@@ -200,3 +245,7 @@ class LedgerAccount(StrEnum):
     CLAIMS_PAID = "claims_paid"
     CASH = "cash"
     RECOVERIES = "recoveries"
+    #: The case reserve for defence costs (the expense reserve); ``case_reserve`` is indemnity.
+    EXPENSE_RESERVE = "expense_reserve"
+    #: Defence costs paid; ``claims_paid`` is indemnity.
+    DEFENCE_PAID = "defence_paid"

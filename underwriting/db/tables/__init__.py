@@ -20,7 +20,13 @@ from underwriting.db.tables.contracts import (
     QuoteReason,
     RatingModel,
 )
-from underwriting.db.tables.losses import Claim, Incident, LedgerEntry, LedgerTransaction
+from underwriting.db.tables.losses import (
+    Claim,
+    ClaimSettlement,
+    Incident,
+    LedgerEntry,
+    LedgerTransaction,
+)
 
 __all__ = [
     "ApiKey",
@@ -28,6 +34,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Claim",
+    "ClaimSettlement",
     "Engagement",
     "Enterprise",
     "Finding",

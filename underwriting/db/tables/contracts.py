@@ -153,6 +153,9 @@ class Policy(Base):
     written_premium: Mapped[Decimal | None] = mapped_column(Money())
     #: The rating inputs frozen at the quote, re-used to price endorsements.
     rating_inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: The liability shares of the wording, by rule (``claims.ShareTable`` fields, decimal
+    #: strings); ``None`` for the standard wording's table.
+    liability_shares: Mapped[dict[str, str] | None] = mapped_column(JSON)
     cancelled_date: Mapped[date | None] = mapped_column(Date)
     renewal_of_policy_id: Mapped[int | None] = mapped_column(ForeignKey("policy.id"))
     created_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
