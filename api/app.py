@@ -9,6 +9,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
+from api.routes import claims as claim_routes
 from api.routes import market as market_routes
 from api.routes import policies as policy_routes
 from api.routes import pricing as pricing_routes
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(market_routes.build_router())
     app.include_router(quote_routes.build_router())
     app.include_router(policy_routes.build_router())
+    app.include_router(claim_routes.build_router())
     app.add_middleware(RequestBodyLimitMiddleware, max_body_size=settings.body_max_bytes)
     app.add_middleware(ProblemForTooLarge, limit=settings.body_max_bytes)  # wraps the limit
 

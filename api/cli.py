@@ -158,7 +158,8 @@ def parser() -> argparse.ArgumentParser:
         "--authority",
         type=Decimal,
         default=None,
-        help="an underwriter's authority: the largest aggregate limit, CNY (default 5000000)",
+        help="an underwriter's authority, the largest aggregate limit (default 5000000), or an "
+        "adjuster's, the largest payment (default 500000); CNY",
     )
     create.set_defaults(run=_keys_create)
     revoke = key.add_parser("revoke", help="revoke a key at once")

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from claims import ClaimsError
 from pricing import PricingError
 from underwriting.db.uow import ConstraintViolated
 from underwriting.errors import (
@@ -137,6 +138,13 @@ def install(app: FastAPI) -> None:
         # Use cases translate what they can name; this catches the rest of the library's
         # domain errors (a parameter out of its domain) as the 422 they are.
         return problem(422, "pricing", "Cannot price", str(exc))
+
+    @app.exception_handler(ClaimsError)
+    def _claims(_: Request, exc: ClaimsError) -> JSONResponse:
+        # The claims rules name the field and value they refuse: a 422 like any bad input.
+        detail = f"{exc.field}: {exc.message}" if exc.field else exc.message
+        errors = [field_error(exc.field, exc.value, exc.message)] if exc.field else []
+        return problem(422, "validation", "Invalid input", detail, errors)
 
     @app.exception_handler(StarletteHTTPException)
     def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

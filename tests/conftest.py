@@ -23,7 +23,7 @@ from underwriting.db.tables import Base
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
 
 #: Shared fixtures of the policy-lifecycle tests (``quotable``).
-pytest_plugins = ["tests.quoting"]
+pytest_plugins = ["tests.quoting", "tests.claiming"]
 
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -41,6 +41,7 @@ class Resource(StrEnum):
     AUDIT = "audit"
     RATING_MODEL = "rating_model"
     INCIDENT = "incident"
+    CLAIM = "claim"
     QUOTE = "quote"
     POLICY = "policy"
     AUDIT_EVENT = "audit_event"
@@ -57,6 +58,7 @@ CREATE_ROLES: dict[Resource, frozenset[Role]] = {
     Resource.AUDIT: frozenset({Role.ADMIN, Role.UNDERWRITER}),
     Resource.RATING_MODEL: frozenset({Role.ADMIN, Role.ACTUARY}),
     Resource.INCIDENT: frozenset({Role.ADMIN, Role.ADJUSTER, Role.FIRM, Role.ENTERPRISE}),
+    Resource.CLAIM: frozenset({Role.ADMIN, Role.ADJUSTER, Role.FIRM}),
     Resource.QUOTE: frozenset({Role.UNDERWRITER}),
     Resource.POLICY: frozenset({Role.UNDERWRITER}),
     Resource.AUDIT_EVENT: frozenset(),  # written by the use cases, never posted

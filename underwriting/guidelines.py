@@ -43,6 +43,8 @@ class Guidelines:
     quote_valid_days: int = 30
     #: Authority of an underwriter key minted without one: aggregate limit, CNY.
     default_authority: Decimal = Decimal("5000000.00")
+    #: Settlement authority of an adjuster key minted without one: a payment, CNY.
+    default_settlement_authority: Decimal = Decimal("500000.00")
     hazardous_share_limit: float = 0.6
     false_report_audits: int = 3
     audit_recency_months: int = 12

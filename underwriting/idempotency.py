@@ -45,10 +45,18 @@ def create_once(
     operation: str,
     payload: Any,
     create: Callable[[UnitOfWork], list[int]],
+    lock: Callable[[UnitOfWork], object] | None = None,
 ) -> Created:
-    """Run ``create`` in one transaction and commit, unless ``key`` was seen before."""
+    """Run ``create`` in one transaction and commit, unless ``key`` was seen before.
+
+    ``lock``, if given, runs first — before the replay check — to take the row lock the
+    creation needs: a retry racing its first request then waits for it and replays it, and
+    on SQLite the write lock is taken before any read (see ``PolicyRepository.lock``).
+    """
     print_ = fingerprint(operation, payload) if key else ""
     with uow_factory() as uow:
+        if lock is not None:
+            lock(uow)
         if key and (prior := _replay(uow, principal, key, print_)):
             return prior
         ids = create(uow)

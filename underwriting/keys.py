@@ -36,6 +36,10 @@ class MintedKey:
     plaintext: str
 
 
+#: The roles whose keys carry an authority limit.
+AUTHORITY_ROLES = frozenset({Role.UNDERWRITER, Role.ADJUSTER})
+
+
 def create_key(
     uow_factory: UnitOfWorkFactory,
     *,
@@ -44,10 +48,13 @@ def create_key(
     label: str = "",
     authority_limit: Decimal | None = None,
 ) -> MintedKey:
-    """Mint a key for ``role`` at an organisation whose kind holds that role; an
-    underwriter's ``authority_limit`` (CNY of aggregate limit) defaults to the guidelines'."""
-    if authority_limit is not None and role is not Role.UNDERWRITER:
-        raise InvalidInput("authority", str(authority_limit), "only an underwriter has authority")
+    """Mint a key for ``role`` at an organisation whose kind holds that role. Authority, CNY:
+    an underwriter's is the largest aggregate limit it may quote or accept, an adjuster's
+    the largest payment it may approve; each defaults to the guidelines'."""
+    if authority_limit is not None and role not in AUTHORITY_ROLES:
+        raise InvalidInput(
+            "authority", str(authority_limit), "only an underwriter or an adjuster has authority"
+        )
     plaintext = KEY_PREFIX + secrets.token_urlsafe(32)
     with uow_factory() as uow:
         organisation = uow.organisations.get(organisation_id)

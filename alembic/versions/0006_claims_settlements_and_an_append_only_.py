@@ -25,6 +25,11 @@ ACCOUNTS_BEFORE = (
 ACCOUNTS_AFTER = ACCOUNTS_BEFORE + ", 'expense_reserve', 'defence_paid'"
 
 
+def _share_max() -> int:
+    """1 on PostgreSQL; 10^4 on SQLite, where a share is an integer count of 0.0001."""
+    return 1 if op.get_bind().dialect.name == "postgresql" else 10**4
+
+
 def _account_check(accounts: str) -> None:
     with op.batch_alter_table("ledger_entry", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_ledger_entry_account"), type_="check")
@@ -61,7 +66,7 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column(
-            "approved_by_key_id",
+            "decided_by_key_id",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
             nullable=True,
         ),
@@ -91,11 +96,13 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "loss >= 0 AND defence_costs >= 0", name=op.f("ck_claim_settlement_asked")
         ),
-        sa.CheckConstraint("share >= 0 AND share <= 1", name=op.f("ck_claim_settlement_share")),
+        sa.CheckConstraint(
+            f"share >= 0 AND share <= {_share_max()}", name=op.f("ck_claim_settlement_share")
+        ),
         sa.ForeignKeyConstraint(
-            ["approved_by_key_id"],
+            ["decided_by_key_id"],
             ["api_key.id"],
-            name=op.f("fk_claim_settlement_approved_by_key_id_api_key"),
+            name=op.f("fk_claim_settlement_decided_by_key_id_api_key"),
         ),
         sa.ForeignKeyConstraint(
             ["claim_id"], ["claim.id"], name=op.f("fk_claim_settlement_claim_id_claim")
@@ -175,6 +182,13 @@ def upgrade() -> None:
             ["reported_by_id"],
             ["id"],
         )
+        # 0001 bounded the share by 1, which on SQLite (integer units of 0.0001) refused any
+        # share above 0.0001: the bound is per dialect (``share_checks``).
+        batch_op.drop_constraint(batch_op.f("ck_claim_liability_share"), type_="check")
+        batch_op.create_check_constraint(
+            batch_op.f("ck_claim_liability_share"),
+            f"liability_share >= 0 AND liability_share <= {_share_max()}",
+        )
         batch_op.create_check_constraint(
             batch_op.f("ck_claim_override_has_reason"),
             "liability_share IS NULL OR share_override_reason IS NOT NULL",
@@ -197,6 +211,11 @@ def downgrade() -> None:
 
     with op.batch_alter_table("claim", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_claim_override_has_reason"), type_="check")
+        batch_op.drop_constraint(batch_op.f("ck_claim_liability_share"), type_="check")
+        batch_op.create_check_constraint(
+            batch_op.f("ck_claim_liability_share"),
+            "liability_share IS NULL OR (liability_share >= 0 AND liability_share <= 1)",
+        )
         batch_op.drop_constraint(
             batch_op.f("fk_claim_reported_by_id_organisation"), type_="foreignkey"
         )

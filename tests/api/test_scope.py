@@ -108,6 +108,6 @@ def test_the_universe_is_every_resource_route(app):
     assert served == set(UNIVERSE) | INSURER_BUSINESS
 
 
-#: Scoped by insurer rather than by the market; their matrices are in test_quote_api and
-#: test_policy_api, which build quotes and policies first.
-INSURER_BUSINESS = {"quotes", "policies"}
+#: Scoped by insurer rather than by the market; their matrices are in test_quote_api,
+#: test_policy_api and test_claim_scope, which build quotes, policies and claims first.
+INSURER_BUSINESS = {"quotes", "policies", "claims"}

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from underwriting.access import Principal, Resource
@@ -98,6 +98,13 @@ class QuoteRepository(Repository[Quote]):
 
 class PolicyRepository(Repository[Policy]):
     def lock(self, ident: int, principal: Principal) -> Policy | None:
+        """The policy, locked until the transaction ends: ``SELECT … FOR UPDATE`` on
+        PostgreSQL; on SQLite, whose only lock is the database write lock, a no-op write
+        first takes it (waiting out the busy timeout), so call this before any other read
+        of the transaction or SQLite may refuse the upgrade of a stale snapshot."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            touch = update(Policy).where(Policy.id == ident).values(id=Policy.id)
+            self.session.execute(touch.execution_options(synchronize_session=False))
         query = (
             select(Policy)
             .where(Policy.id == ident, visible(Resource.POLICY, principal))

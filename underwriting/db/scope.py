@@ -9,6 +9,9 @@
 - A firm also sees the policies that insure it (not the insurers' quotes or trails).
 - An enterprise sees itself, its snapshots and incidents, the engagements that serve it and
   their records, and the firms that serve it.
+- Claims: insurer staff see the claims on their insurer's policies; a firm the claims on the
+  policies insuring it; an enterprise the claims arising from its own incidents (the use
+  cases show it their status only), never the firm's other claims.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from underwriting.access import Principal, Resource
 from underwriting.db.tables import (
     Audit,
     AuditEvent,
+    Claim,
     Engagement,
     Enterprise,
     Firm,
@@ -125,6 +129,15 @@ def _policy(p: Principal) -> ColumnElement[bool]:
     return Policy.firm_id == p.organisation_id if p.role is Role.FIRM else false()
 
 
+def _claim(p: Principal) -> ColumnElement[bool]:
+    if p.role is Role.ADMIN:
+        return true()
+    if p.role is Role.ENTERPRISE:
+        mine = select(Incident.id).where(Incident.enterprise_id == p.organisation_id)
+        return Claim.incident_id.in_(mine)
+    return Claim.policy_id.in_(select(Policy.id).where(_policy(p)))
+
+
 def _audit_event(p: Principal) -> ColumnElement[bool]:
     if p.role is Role.ADMIN:
         return true()
@@ -140,6 +153,7 @@ VISIBLE: dict[Resource, Callable[[Principal], ColumnElement[bool]]] = {
     Resource.SERVICE_RECORD: _service_record,
     Resource.AUDIT: _audit,
     Resource.INCIDENT: _incident,
+    Resource.CLAIM: _claim,
     Resource.QUOTE: _quote,
     Resource.POLICY: _policy,
     Resource.AUDIT_EVENT: _audit_event,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from underwriting.access import Resource
 from underwriting.db import bulk
+from underwriting.db.claim_repositories import ClaimRepository
 from underwriting.db.contract_repositories import (
     AuditEventRepository,
     CoverageQueries,
@@ -34,6 +35,7 @@ from underwriting.db.repositories import (
 from underwriting.db.tables import (
     Audit,
     AuditEvent,
+    Claim,
     Engagement,
     Enterprise,
     Firm,
@@ -87,6 +89,7 @@ class UnitOfWork:
         )
         self.audits = Repository(session, Audit, Resource.AUDIT)
         self.incidents = Repository(session, Incident, Resource.INCIDENT)
+        self.claims = ClaimRepository(session, Claim, Resource.CLAIM)
         self.api_keys = ApiKeyRepository(session)
         self.idempotency = IdempotencyRepository(session)
         self.rating_inputs = RatingInputs(session)

@@ -11,7 +11,16 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Dialect, Integer, MetaData, Numeric, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Integer,
+    MetaData,
+    Numeric,
+    func,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -109,6 +118,18 @@ def in_enum(column: str, enum: type[StrEnum]) -> str:
 
 def rate_range(column: str) -> str:
     return f"{column} >= 0 AND {column} <= 1"
+
+
+def share_checks(column: str, name: str, *, places: int = 4) -> tuple[CheckConstraint, ...]:
+    """``0 <= column <= 1`` for an ``ExactDecimal(places)`` share, on each dialect: SQLite
+    stores the share as an integer count of 10^-places, so its upper bound is 10^places.
+    A ``NULL`` passes, as in any SQL check."""
+    return (
+        CheckConstraint(f"{column} >= 0 AND {column} <= 1", name=name).ddl_if(dialect="postgresql"),
+        CheckConstraint(f"{column} >= 0 AND {column} <= {10**places}", name=name).ddl_if(
+            dialect="sqlite"
+        ),
+    )
 
 
 def score_range(column: str) -> str:

@@ -30,6 +30,7 @@ from underwriting.db.tables.base import (
     UtcDateTime,
     created_at_column,
     in_enum,
+    share_checks,
 )
 
 
@@ -72,10 +73,7 @@ class Claim(Base):
     __tablename__ = "claim"
     __table_args__ = (
         CheckConstraint(in_enum("status", v.ClaimStatus), name="status"),
-        CheckConstraint(
-            "liability_share IS NULL OR (liability_share >= 0 AND liability_share <= 1)",
-            name="liability_share",
-        ),
+        *share_checks("liability_share", "liability_share"),
         CheckConstraint(
             "liability_share IS NULL OR share_override_reason IS NOT NULL",
             name="override_has_reason",
@@ -118,7 +116,7 @@ class ClaimSettlement(Base):
         CheckConstraint(
             "indemnity >= 0 AND defence >= 0 AND charged_to_aggregate >= 0", name="paid"
         ),
-        CheckConstraint("share >= 0 AND share <= 1", name="share"),
+        *share_checks("share", "share"),
         CheckConstraint(
             "status <> 'paid' OR payment_transaction_id IS NOT NULL", name="paid_has_payment"
         ),
@@ -151,7 +149,7 @@ class ClaimSettlement(Base):
     #: Why the settlement waits for an adjuster, when it does.
     referral_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     requested_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
-    approved_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
+    decided_by_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_key.id"))
     payment_transaction_id: Mapped[int | None] = mapped_column(
         ForeignKey("ledger_transaction.id"), unique=True
     )
