@@ -63,6 +63,9 @@ class ClaimRepository(Repository[Claim]):
         )
         return self.session.scalars(query).first()
 
+    def settlement_by_id(self, settlement_id: int) -> ClaimSettlement | None:
+        return self.session.get(ClaimSettlement, settlement_id)
+
     def pending(self, claim_id: int) -> ClaimSettlement | None:
         query = select(ClaimSettlement).where(
             ClaimSettlement.claim_id == claim_id,
