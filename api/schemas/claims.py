@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, PlainSerializer
 
 from api.schemas.types import Distinct, Id, Input, IsoDate, Money, MoneyOut, Output
 from claims import EXCLUSIONS
@@ -16,6 +16,10 @@ from underwriting.vocabulary import (
     SettlementStatus,
 )
 
+#: A share in a response, as few places as it needs: "0.8", not "0.8000".
+ShareOut = Annotated[
+    Decimal, PlainSerializer(lambda value: f"{value.normalize():f}", return_type=str)
+]
 Reason = Annotated[str, Field(min_length=1, max_length=2000, description="why, in words")]
 Share = Annotated[
     Decimal,
@@ -68,7 +72,7 @@ class SettlementRead(Output):
     status: SettlementStatus
     loss: MoneyOut
     defence_costs: MoneyOut
-    share: Decimal
+    share: ShareOut
     share_source: str
     indemnity: MoneyOut
     defence: MoneyOut
@@ -104,7 +108,7 @@ class ClaimRead(Output):
     status_code: str | None
     status_reason: str | None
     coverage: CoverageRead | None
-    liability_share_override: Decimal | None
+    liability_share_override: ShareOut | None
     share_override_reason: str | None
     related_group_id: int | None
     related_claim_ids: list[int]
@@ -158,7 +162,7 @@ class ClaimSummary(Output):
 class FindingRead(Output):
     category: str
     rule: str
-    share: Decimal | None
+    share: ShareOut | None
     share_term: str | None
     text: str
     record_ids: list[int]
@@ -183,10 +187,10 @@ class AssessmentRead(Output):
     considered_record_ids: list[int]
     findings: list[FindingRead]
     flagged: list[FlaggedRecordRead]
-    assessed_share: Decimal | None
+    assessed_share: ShareOut | None
     unambiguous: bool
-    share_table: dict[str, Decimal]
-    share: Decimal | None
+    share_table: dict[str, ShareOut]
+    share: ShareOut | None
     share_source: Literal["assessment", "override", "none"]
     override_reason: str | None
     note: str | None = None

@@ -251,6 +251,7 @@ def test_an_unambiguous_claim_under_authority_is_paid_straight_through(client, c
     assert response.status_code == 201, response.text
     paid = response.json()
     assert paid["status"] == "paid" and paid["straight_through"] is True
+    assert (paid["share"], paid["share_source"]) == ("0.8", "assessment")
     # 0.8 × 100,000 = 80,000 − 10,000 deductible; defence inside, 0.8 × 5,000 = 4,000.
     assert (paid["indemnity"], paid["defence"], paid["total"]) == (
         "70000.00",
