@@ -103,6 +103,7 @@ class AssessmentView:
     look_back_days: int
     share: Decimal | None
     share_source: str  # "assessment", "override" or "none"
+    records: tuple[claims.Record, ...] = ()
 
 
 def file_claim(
@@ -229,7 +230,9 @@ def assess(uow: UnitOfWork, claim: Claim) -> AssessmentView:
     else:
         share, source = None, "none"
     days = inputs.look_back_days if inputs else claim_facts.LOOK_BACK_DAYS
-    return AssessmentView(claim, found, days, share, source)
+    considered = set(found.considered_record_ids) if found else set()
+    records = tuple(r for r in (inputs.records if inputs else ()) if r.record_id in considered)
+    return AssessmentView(claim, found, days, share, source, records)
 
 
 def override_share(

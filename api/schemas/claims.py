@@ -170,6 +170,24 @@ class FindingRead(Output):
     doubts: list[str]
 
 
+class ConsideredFindingRead(Output):
+    category: str
+    severity: str
+    rectification_deadline_date: date
+    closed_date: date | None
+
+
+class ConsideredRecordRead(Output):
+    """A service record in the look-back window, as the assessment read it."""
+
+    record_id: int
+    visit_date: date
+    submitted_at: datetime
+    categories_inspected: list[str]
+    has_evidence: bool
+    findings: list[ConsideredFindingRead]
+
+
 class FlaggedRecordRead(Output):
     record_id: int
     reasons: list[str]
@@ -185,6 +203,7 @@ class AssessmentRead(Output):
     window_start_date: date | None
     accident_categories: dict[str, list[str]]
     considered_record_ids: list[int]
+    records: list[ConsideredRecordRead]
     findings: list[FindingRead]
     flagged: list[FlaggedRecordRead]
     assessed_share: ShareOut | None
@@ -220,6 +239,7 @@ class AssessmentRead(Output):
                     "incident_date": None,
                     "window_start_date": None,
                     "considered_record_ids": [],
+                    "records": [],
                     "findings": [],
                     "flagged": [],
                     "assessed_share": None,
@@ -234,6 +254,17 @@ class AssessmentRead(Output):
                 "incident_date": found.incident_date,
                 "window_start_date": found.window_start_date,
                 "considered_record_ids": list(found.considered_record_ids),
+                "records": [
+                    {
+                        "record_id": r.record_id,
+                        "visit_date": r.visit_date,
+                        "submitted_at": r.submitted_at,
+                        "categories_inspected": sorted(r.categories_inspected),
+                        "has_evidence": r.has_evidence,
+                        "findings": [asdict(f) for f in r.findings],
+                    }
+                    for r in sorted(view.records, key=lambda r: r.record_id)
+                ],
                 "findings": [
                     {
                         "category": f.category,

@@ -174,6 +174,16 @@ def test_the_assessment_shows_records_rules_and_the_share(client, claimable):
     found = response.json()
     assert found["accident_categories"] == {"fire": ["fire", "electrical"]}
     assert found["considered_record_ids"] == [claimable.ids["record_may"]]
+    assert found["records"] == [
+        {
+            "record_id": claimable.ids["record_may"],
+            "visit_date": "2025-05-20",
+            "submitted_at": "2025-05-20T04:00:00Z",
+            "categories_inspected": ["electrical", "fire"],
+            "has_evidence": True,
+            "findings": [],
+        }
+    ]
     assert [(f["category"], f["rule"], f["share"]) for f in found["findings"]] == [
         ("fire", "negligent_miss", "0.8"),
         ("electrical", "negligent_miss", "0.8"),
