@@ -2,7 +2,9 @@
 
 The enterprise itself, a firm that serves it, an adjuster or the platform may report one.
 Its grade (一般/较大/重大/特别重大) is derived from the casualties and the direct loss by
-``claims.accident_grade``, never sent; ``reported_by_id`` is the reporter's organisation.
+``claims.accident_grade``, never sent; ``reported_by_id`` is the reporter's organisation. An
+incident may not lie in the future, nor before the enterprise's date of establishment where
+the book has one.
 """
 
 from __future__ import annotations
@@ -34,8 +36,16 @@ def report_incident(
 
     def create(uow: UnitOfWork) -> list[int]:
         enterprise_id = values["enterprise_id"]
-        if uow.enterprises.get(enterprise_id, principal) is None:
+        enterprise = uow.enterprises.get(enterprise_id, principal)
+        if enterprise is None:
             raise NotFound("enterprise", enterprise_id, field="enterprise_id")
+        founded = enterprise.established_date
+        if founded is not None and occurred.astimezone(clock.CHINA).date() < founded:
+            raise InvalidInput(
+                "occurred_at",
+                occurred.isoformat(),
+                f"is before the enterprise was established ({founded})",
+            )
         grade = accident_grade(values["deaths"], values["serious_injuries"], values["direct_loss"])
         row = Incident(**values, grade=grade, reported_by_id=principal.organisation_id)
         uow.incidents.add(row)

@@ -69,6 +69,9 @@ class EnterpriseCreate(Input):
     employees: Annotated[StrictInt, Field(ge=1, le=2_000_000)]
     standardisation_grade: StandardisationGrade
     major_hazard_sources: Annotated[StrictInt, Field(ge=0, le=10_000)]
+    established_date: Annotated[
+        IsoDate | None, Field(description="成立日期 on the business licence")
+    ] = None
 
 
 class EnterpriseRead(PartyRead):
@@ -77,4 +80,5 @@ class EnterpriseRead(PartyRead):
     employees: int
     standardisation_grade: StandardisationGrade
     major_hazard_sources: int
+    established_date: date | None
     created_at: datetime

@@ -94,3 +94,27 @@ def test_a_retried_report_is_recorded_once(client, book):
     again = client.post("/v1/incidents", json=incident(book), headers=headers)
     assert again.json()["id"] == first.json()["id"]
     assert again.headers["idempotent-replayed"] == "true"
+
+
+def test_an_incident_before_the_enterprise_was_established_is_refused(client, book, uows):
+    from datetime import date
+
+    from underwriting.db.tables import Enterprise
+
+    with uows() as uow:
+        uow.session.get(Enterprise, book.ids["enterprise_x"]).established_date = date(2025, 1, 1)
+        uow.commit()
+    early = incident(book, occurred_at="2024-12-31T23:59:00+08:00")
+    response = client.post("/v1/incidents", json=early, headers=auth(book, "adjuster"))
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert (error["field"], error["value"]) == ("occurred_at", "2024-12-31T23:59:00+08:00")
+    assert "established (2025-01-01)" in error["message"]
+    # The business date is China's: 00:30 on the day of establishment is 2024-12-31 in UTC.
+    first_day = incident(book, occurred_at="2025-01-01T00:30:00+08:00")
+    assert (
+        client.post("/v1/incidents", json=first_day, headers=auth(book, "adjuster")).status_code
+        == 201
+    )
+    shown = client.get(f"/v1/enterprises/{book.ids['enterprise_x']}", headers=auth(book, "admin"))
+    assert shown.json()["established_date"] == "2025-01-01"

@@ -90,6 +90,9 @@ class Enterprise(Base):
     employees: Mapped[int] = mapped_column(Integer)
     standardisation_grade: Mapped[str] = mapped_column(String(4))
     major_hazard_sources: Mapped[int] = mapped_column(Integer)
+    #: The date of establishment on the business licence (成立日期), if given: no incident
+    #: can have happened there before it.
+    established_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = created_at_column()
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
