@@ -90,6 +90,7 @@ def enterprise_rows(enterprises: EnterprisePanel) -> list[dict]:
             "employees": employees,
             "standardisation_grade": GRADES[grade].value,
             "major_hazard_sources": sources,
+            "established_date": None,  # the demo draws no business licences
         }
         for enterprise_id, c, city, employees, grade, sources in columns
     ]
