@@ -181,6 +181,19 @@ def get_claim(uow_factory: UnitOfWorkFactory, principal: Principal, claim_id: in
         return view_of(uow, principal, claim_id)
 
 
+def get_settlement(
+    uow_factory: UnitOfWorkFactory, principal: Principal, claim_id: int, settlement_id: int
+) -> ClaimSettlement:
+    """One settlement of a visible claim; not for an enterprise, which sees the status only."""
+    require_role(principal, CLAIM_READERS, "read a claim's settlements")
+    with uow_factory() as uow:
+        claim = visible_claim(uow, principal, claim_id)
+        row = uow.claims.settlement(claim.id, settlement_id)
+        if row is None:
+            raise NotFound("settlement", settlement_id)
+        return row
+
+
 def view_of(uow: UnitOfWork, principal: Principal, claim_id: int) -> ClaimView:
     claim = visible_claim(uow, principal, claim_id)
     incident = uow.incidents.get(claim.incident_id)

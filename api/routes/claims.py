@@ -27,7 +27,6 @@ from api.schemas.claims import (
 )
 from api.schemas.types import BIGINT_MAX
 from underwriting import claim_files, settlements
-from underwriting.errors import NotFound
 from underwriting.vocabulary import ClaimStatus, Role
 
 ClaimId = Annotated[int, Path(alias="id", ge=1, le=BIGINT_MAX)]
@@ -269,8 +268,4 @@ def build_router() -> APIRouter:
 
 
 def _settlement(uows, principal, claim_id: int, settlement_id: int) -> SettlementRead:
-    view = claim_files.get_claim(uows, principal, claim_id)
-    for row in view.settlements:
-        if row.id == settlement_id:
-            return SettlementRead.of(row)
-    raise NotFound("settlement", settlement_id)
+    return SettlementRead.of(claim_files.get_settlement(uows, principal, claim_id, settlement_id))

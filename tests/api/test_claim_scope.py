@@ -79,8 +79,16 @@ def test_each_role_sees_exactly_its_claims(client, claimable, two_claims, key):
 
 def test_an_enterprise_may_not_read_the_assessment_nor_the_limits(client, claimable, two_claims):
     fire, _ = two_claims
+    paid = client.post(
+        f"/v1/claims/{fire}/settlement",
+        json={"loss": "100000.00"},
+        headers=auth(claimable, "adjuster") | {"Idempotency-Key": "s"},
+    ).json()
     headers = auth(claimable, "enterprise_x")
     assert client.get(f"/v1/claims/{fire}/assessment", headers=headers).status_code == 403
+    settlement = f"/v1/claims/{fire}/settlements/{paid['id']}"
+    assert client.get(settlement, headers=headers).status_code == 403
+    assert client.get(settlement, headers=auth(claimable, "firm_a")).status_code == 200
     url = f"/v1/policies/{claimable.ids['policy_c1']}/limits"
     assert client.get(url, headers=headers).status_code == 403
 
