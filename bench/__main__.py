@@ -5,6 +5,7 @@ python -m bench --records 5000       # a quick run
 python -m bench ingest --clients 1   # only ingest, only the one-client API run
 python -m bench rating aggregate     # only the pricing benchmarks (``pricing`` = ``rating``)
 python -m bench quotes --quote-seconds 5 --quote-firms 20   # a quick quote load
+python -m bench claims --claim-seconds 5    # a quick settlement load
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import ingest, pricing, quotes
+from bench import claims, ingest, pricing, quotes
+from bench.claim_book import claims_per_policy
+from bench.load import usable_cpus
 from bench.postgres import default_server
 
 
@@ -44,6 +47,22 @@ def _quotes(args: argparse.Namespace) -> str:
     return quotes.report(quotes.run(options))
 
 
+def _claim_options(args: argparse.Namespace) -> claims.Options:
+    return claims.Options(
+        server=args.server,
+        clients=args.claim_clients,
+        seconds=args.claim_seconds,
+        workers=args.claim_workers,
+        policies=args.claim_policies,
+        pool=args.claim_pool or 0,
+        seed=args.seed,
+    )
+
+
+def _claims(args: argparse.Namespace) -> str:
+    return claims.report(claims.run(_claim_options(args)))
+
+
 def _rating(args: argparse.Namespace) -> str:
     run = pricing.run_rating(args.rating_firms, args.rating_clients, args.loop_firms, args.seed)
     return pricing.rating_report(run)
@@ -54,7 +73,8 @@ def _aggregate(args: argparse.Namespace) -> str:
 
 
 DESCRIPTION = (
-    "Run SecondLock's benchmarks (ingest and quotes on PostgreSQL; pricing) and print the results."
+    "Run SecondLock's benchmarks (ingest, quotes and claims on PostgreSQL; pricing) "
+    "and print the results."
 )
 
 #: Every benchmark in bench/, by name: each takes the parsed options, returns its report.
@@ -62,6 +82,7 @@ DESCRIPTION = (
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
     "ingest": _ingest,
     "quotes": _quotes,
+    "claims": _claims,
     "rating": _rating,
     "aggregate": _aggregate,
 }
@@ -108,10 +129,32 @@ def parser() -> argparse.ArgumentParser:
     root.add_argument(
         "--quote-workers",
         type=_positive,
-        default=quotes.usable_cpus(),
+        default=usable_cpus(),
         help="uvicorn worker processes (default: the usable CPUs)",
     )
     root.add_argument("--quote-firms", type=_positive, default=200, help="quotable firms")
+    root.add_argument(
+        "--claim-clients", type=_positive, default=8, help="closed-loop settling clients"
+    )
+    root.add_argument(
+        "--claim-seconds", type=_positive, default=20, help="measured seconds per claims phase"
+    )
+    root.add_argument(
+        "--claim-workers",
+        type=_positive,
+        default=usable_cpus(),
+        help="uvicorn worker processes for claims (default: the usable CPUs)",
+    )
+    root.add_argument(
+        "--claim-policies", type=_positive, default=1_000, help="ordinary policies settled on"
+    )
+    root.add_argument(
+        "--claim-pool",
+        type=_positive,
+        default=None,
+        help="open claims per set of policies (default: enough for "
+        f"{claims.CEILING_PER_CLIENT} settlements/s a client)",
+    )
     root.add_argument(
         "--rating-firms", type=_positive, default=100_000, help="firms in the rating book"
     )
@@ -144,6 +187,11 @@ def main(argv: list[str] | None = None) -> int:
         parser().error(f"no benchmark named {', '.join(unknown)}; there are: {known}")
     if args.batch > 1_000:
         parser().error("--batch: the API takes at most 1,000 records a request")
+    if "claims" in (names or BENCHMARKS):
+        try:
+            claims_per_policy(_claim_options(args).claims, args.claim_policies)
+        except ValueError as error:
+            parser().error(f"--claim-pool: {error}")
     failed = False
     for name in names or list(BENCHMARKS):
         started = time.perf_counter()

@@ -44,18 +44,24 @@ def command(port: int, workers: int = 1) -> list[str]:
 
 
 @contextmanager
-def api_server(database_url: str) -> Iterator[str]:
-    """Start ``secondlock serve`` over ``database_url``; yield its base URL once
-    ``GET /healthz`` answers 200; terminate it afterwards (also on failure or Ctrl-C)."""
+def serving(database_url: str, workers: int = 1) -> Iterator[int]:
+    """Start ``secondlock serve --workers workers`` over ``database_url``; yield its port
+    once ``GET /healthz`` answers 200; terminate it afterwards (also on failure or Ctrl-C)."""
     port = free_port()
     env = os.environ | {"DATABASE_URL": database_url, "SECONDLOCK_DATABASE_URL": database_url}
-    process = subprocess.Popen(command(port), cwd=ROOT, env=env)
+    process = subprocess.Popen(command(port, workers), cwd=ROOT, env=env)
     try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_healthy(process, base)
-        yield base
+        _wait_healthy(process, f"http://127.0.0.1:{port}")
+        yield port
     finally:
         _stop(process)
+
+
+@contextmanager
+def api_server(database_url: str) -> Iterator[str]:
+    """``serving`` with one worker; yields its base URL."""
+    with serving(database_url) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def _wait_healthy(process: subprocess.Popen[bytes], base: str) -> None:
