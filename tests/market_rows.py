@@ -172,3 +172,33 @@ def pay(uows: UnitOfWorkFactory, policy_id: int, claim_id: int, amount: str, on:
 
 def at_noon(day: date) -> datetime:
     return datetime.combine(day, time(12))
+
+
+def reserve_defence(
+    uows: UnitOfWorkFactory, policy_id: int, claim_id: int, amount: str, on: date
+) -> None:
+    """Raise the claim's expense reserve (for defence costs) by ``amount``."""
+    money = Decimal(amount)
+    legs = [("expense_reserve", money), ("reserve_expense", -money)]
+    post(uows, policy_id=policy_id, claim_id=claim_id, on=on, kind="reserve", legs=legs)
+
+
+def pay_defence(
+    uows: UnitOfWorkFactory, policy_id: int, claim_id: int, amount: str, on: date
+) -> None:
+    """Pay ``amount`` of defence costs on the claim out of its expense reserve."""
+    money = Decimal(amount)
+    legs = [
+        ("defence_paid", money),
+        ("cash", -money),
+        ("expense_reserve", -money),
+        ("reserve_expense", money),
+    ]
+    post(uows, policy_id=policy_id, claim_id=claim_id, on=on, kind="payment", legs=legs)
+
+
+def recover(uows: UnitOfWorkFactory, policy_id: int, claim_id: int, amount: str, on: date) -> None:
+    """Receive ``amount`` recovered on the claim (from a third party)."""
+    money = Decimal(amount)
+    legs = [("cash", money), ("recoveries", -money)]
+    post(uows, policy_id=policy_id, claim_id=claim_id, on=on, kind="recovery", legs=legs)

@@ -4,13 +4,18 @@ A loss run is what a firm shows an insurer it moves to, so it crosses insurers o
 the firm itself, admins and any insurer's staff may read it. Each claim's money is read
 from the ledger as of the date, in ``Decimal`` CNY:
 
-- paid = Σ legs on ``claims_paid`` (debits positive), net of reversed payments;
-- case reserve = the balance of ``case_reserve`` (raised by a debit, released by a credit);
-- incurred = paid + case reserve.
+- paid = Σ legs on ``claims_paid`` (indemnity) and ``defence_paid`` (defence costs), debits
+  positive, net of reversed payments;
+- case reserve = the outstanding balance of ``case_reserve`` (indemnity) and
+  ``expense_reserve`` (defence costs), each raised by a debit and released by a credit;
+- incurred = paid + case reserve: a payment out of a reserve moves money from one to the
+  other and leaves it unchanged.
 
 Recoveries are not netted off. Totals are per policy year — the calendar year of a policy's
 effective date — and over the window; the loss ratio is incurred / written premium,
-rounded half up to 4 places, or ``None`` where no premium was written.
+rounded half up to 4 places, or ``None`` where no premium was written. The experience mod of
+the firm's next quote reads the same policies and the same incurred
+(``underwriting.experience``).
 """
 
 from __future__ import annotations
@@ -32,7 +37,10 @@ from underwriting.vocabulary import INSURER_STAFF, LedgerAccount, Role
 WINDOW_YEARS = 5
 RATIO_PLACES = Decimal("0.0001")
 ZERO = Decimal("0.00")
-_ACCOUNTS = (LedgerAccount.CLAIMS_PAID, LedgerAccount.CASE_RESERVE)
+PAID_ACCOUNTS = (LedgerAccount.CLAIMS_PAID, LedgerAccount.DEFENCE_PAID)
+RESERVE_ACCOUNTS = (LedgerAccount.CASE_RESERVE, LedgerAccount.EXPENSE_RESERVE)
+#: The accounts whose legs sum to a claim's incurred loss.
+INCURRED_ACCOUNTS = PAID_ACCOUNTS + RESERVE_ACCOUNTS
 
 
 @dataclass(frozen=True)
@@ -44,8 +52,8 @@ class ClaimLine:
     grade: str
     first_made_date: date
     status: str
-    paid: Decimal
-    case_reserve: Decimal
+    paid: Decimal  # indemnity and defence, CNY
+    case_reserve: Decimal  # outstanding indemnity and expense reserves, CNY
 
     @property
     def incurred(self) -> Decimal:
@@ -127,7 +135,9 @@ def firm_loss_run(
         policies = uow.loss_runs.policies_of(firm_id, start=start, end=day)
         claims = uow.loss_runs.claims_of([p.id for p, _ in policies], made_by=day)
         balances = uow.loss_runs.claim_balances(
-            [c.id for c, _ in claims], on=day, accounts=[a.value for a in _ACCOUNTS]
+            [c.id for c, _ in claims],
+            on=day,
+            accounts=[a.value for a in INCURRED_ACCOUNTS],
         )
     lines: dict[int, list[ClaimLine]] = {p.id: [] for p, _ in policies}
     for claim, incident in claims:
@@ -177,9 +187,15 @@ def _claim_line(
         grade=incident.grade,
         first_made_date=claim.first_made_date,
         status=claim.status,
-        paid=balances.get((claim.id, LedgerAccount.CLAIMS_PAID), ZERO),
-        case_reserve=balances.get((claim.id, LedgerAccount.CASE_RESERVE), ZERO),
+        paid=_balance(balances, claim.id, PAID_ACCOUNTS),
+        case_reserve=_balance(balances, claim.id, RESERVE_ACCOUNTS),
     )
+
+
+def _balance(
+    balances: dict[tuple[int, str], Decimal], claim_id: int, accounts: Sequence[LedgerAccount]
+) -> Decimal:
+    return sum((balances.get((claim_id, a.value), ZERO) for a in accounts), ZERO)
 
 
 def _policy_line(policy: Policy, insurer_name: str, claims: list[ClaimLine]) -> PolicyLine:

@@ -10,8 +10,10 @@ What the model reads (DESIGN.md section 2), and from where:
   ``pricing.liability``), its follow-up closure and evidence compliance from its own
   unsuperseded records of the last ``QUALITY_LOOKBACK_YEARS``, its credit colour and its
   registered engineers per engagement in force;
-- experience: the firm's developed losses against the model's expectation. Claims arrive
-  with the claims issue; until then every firm's experience is empty and its mod is 1.
+- experience: the firm's actual losses over the loss run's five years — paid plus
+  outstanding reserves of its claims on the policies of any insurer, from the ledger as of
+  the rating date — against what the model pricing now expects of those policies, in CNY;
+  read for all the book's firms in one query (``underwriting.experience``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pricing import (
 from pricing.model import CREDIT_COLOURS
 from underwriting.db.uow import UnitOfWork
 from underwriting.errors import InvalidInput, NotFound
+from underwriting.experience import with_experience
 
 QUALITY_LOOKBACK_YEARS = 3
 DAYS_PER_YEAR = 365.25
@@ -55,10 +58,11 @@ def build_rating_book(
     engagement_ids: Sequence[int] | None = None,
     clients: Sequence | None = None,
 ) -> RatingBook:
-    """The book of ``firm_ids`` for a policy [effective, expiry), rated with data as of
-    ``on``; ``retro`` is each firm's retroactive date, ``schedule`` its schedule factor.
-    Clients are the firms' engagements overlapping the period, in engagement-id order, or
-    only those of ``engagement_ids``, or ``clients`` as ``covered_engagements`` gave them."""
+    """The book of ``firm_ids`` for a policy [effective, expiry), rated with data (its
+    experience too) as of ``on``; ``retro`` is each firm's retroactive date, ``schedule`` its
+    schedule factor. Clients are the firms' engagements overlapping the period, in
+    engagement-id order, or only those of ``engagement_ids``, or ``clients`` as
+    ``covered_engagements`` gave them."""
     firm_ids = list(firm_ids)
     inputs = uow.rating_inputs
     deficits = quality_deficits(uow, firm_ids, on=on, model=model)  # refuses unknown firms
@@ -71,11 +75,11 @@ def build_rating_book(
         raise InvalidInput(
             "enterprise_id", unseen[0], f"has no hazard snapshot on or before {on.isoformat()}"
         )
-    return RatingBook(
+    book = RatingBook(
         firm_ids=np.array(firm_ids, dtype=np.int64),
         deficits=deficits,
         years_since_retro=np.array([full_years_between(r, effective) for r in retro]),
-        experience_actual=np.zeros(len(firm_ids)),
+        experience_actual=np.zeros(len(firm_ids)),  # filled by with_experience below
         experience_expected=np.zeros(len(firm_ids)),
         schedule_factor=np.array(
             schedule if schedule is not None else [1.0] * len(firm_ids), dtype=np.float64
@@ -87,6 +91,7 @@ def build_rating_book(
         client_metrics=_metrics(clients, snapshots),
         client_weight=_weights(clients, effective, expiry, model),
     )
+    return with_experience(uow, book, on=on, model=model)
 
 
 def covered_engagements(

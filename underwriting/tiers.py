@@ -3,7 +3,10 @@
 The tier depends on how the firm serves — its quality relativity π_f/π_market and its
 experience mod — never on how hazardous its clients are. Each quality metric's contribution
 is its term of the log-relativity, γ_j·(q_fj − q_market,j): positive pushes the tier down
-(worse), negative up; the largest in size come first.
+(worse), negative up; the largest in size come first. The mod is the one a quote for the
+year from today would carry — the firm's losses against the model's expectation, as of
+today (``underwriting.experience``) — so the firm's book for that year is built, and an
+engaged client without a hazard snapshot is refused as a quote would refuse it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from pricing import (
     tier,
 )
 from pricing.model import CREDIT_COLOURS, RatingModel
+from pricing.rate import firm_factors
 from underwriting import clock
 from underwriting.access import Principal
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
@@ -69,10 +73,12 @@ def firm_tier(uow_factory: UnitOfWorkFactory, principal: Principal, firm_id: int
     with uow_factory() as uow:
         market = uow.rating_inputs.all_firm_ids()
         deficits = quality_deficits(uow, market, on=today, model=model)
+        book = _next_year_book(uow, firm_id, today, model)
+    mod = float(firm_factors(book, model).mod[0])
     relativities = _relativities(deficits, model)
     row = market.index(firm_id)
     worse = float(np.mean(relativities > relativities[row])) if len(market) > 1 else None
-    return _report(firm_id, model, today, deficits[row], percentile=worse)
+    return _report(firm_id, model, today, deficits[row], mod=mod, percentile=worse)
 
 
 def what_if(
@@ -94,7 +100,8 @@ def what_if(
     deficits[0] = _apply(deficits[0], changes, model)
     priced = rate(replace(book, deficits=deficits), model, [STANDARD_OPTION])
     premium = fen_to_decimal(int(priced.premium_fen[0, 0]))
-    return _report(firm_id, model, today, deficits[0], percentile=None, premium=premium)
+    mod = float(priced.factors.mod[0])
+    return _report(firm_id, model, today, deficits[0], mod=mod, percentile=None, premium=premium)
 
 
 def _allowed(
@@ -121,11 +128,11 @@ def _report(
     today: date,
     deficits: np.ndarray,
     *,
+    mod: float,
     percentile: float | None,
     premium: Any = None,
 ) -> TierReport:
     relativity = float(_relativities(deficits[None, :], model)[0])
-    mod = 1.0  # claims arrive with the claims issue; until then no firm has experience
     gamma, market = model.liability.coefficients, model.liability.market
     drivers = sorted(
         (

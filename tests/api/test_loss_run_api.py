@@ -1,11 +1,24 @@
-"""A firm's loss run: five years of policies of any insurer, claims and ledger money."""
+"""A firm's loss run: five years of policies of any insurer, claims and ledger money.
+
+Paid is indemnity and defence; the case reserve is the outstanding indemnity and expense
+(defence) reserves; recoveries are not netted off."""
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from tests.market_rows import at_noon, pay, post, reserve, write_claim, write_policy
+from tests.market_rows import (
+    at_noon,
+    pay,
+    pay_defence,
+    post,
+    recover,
+    reserve,
+    reserve_defence,
+    write_claim,
+    write_policy,
+)
 from underwriting import clock
 from underwriting.rating_models import ensure_default_model
 
@@ -60,7 +73,10 @@ def history(book, uows):
         uows, book, p2025, occurred=datetime(2025, 5, 1, 1, 0), made=date(2025, 5, 10)
     )
     reserve(uows, p2025, ids["c1"], "50000.00", date(2025, 5, 10))
+    reserve_defence(uows, p2025, ids["c1"], "8000.00", date(2025, 5, 10))
     pay(uows, p2025, ids["c1"], "12345.67", date(2025, 9, 1))
+    pay_defence(uows, p2025, ids["c1"], "2500.50", date(2025, 9, 1))
+    recover(uows, p2025, ids["c1"], "1000.00", date(2025, 12, 1))  # not netted off
     ids["c2"] = write_claim(
         uows,
         book,
@@ -117,7 +133,8 @@ def test_each_claim_is_paid_plus_reserve_to_the_fen(client, history):
     assert c1["id"] == history.ids["c1"]
     assert c1["incident_date"] == "2025-05-01" and c1["first_made_date"] == "2025-05-10"
     assert (c1["accident_type"], c1["grade"], c1["status"]) == ("fire", "general", "open")
-    assert (c1["paid"], c1["case_reserve"], c1["incurred"]) == ("12345.67", "37654.33", "50000.00")
+    # Indemnity 12,345.67 + defence 2,500.50 paid; 37,654.33 + 5,499.50 still reserved.
+    assert (c1["paid"], c1["case_reserve"], c1["incurred"]) == ("14846.17", "43153.83", "58000.00")
     assert c2["accident_type"] == "electrocution" and c2["status"] == "referred"
     assert (c2["paid"], c2["case_reserve"], c2["incurred"]) == ("0.00", "1000.01", "1000.01")
     (c3,) = p2026["claims"]
@@ -139,11 +156,11 @@ def test_totals_per_policy_year_and_over_the_window(client, history):
         {
             "policy_year": 2025,
             "claim_count": 2,
-            "paid": "12345.67",
-            "case_reserve": "38654.34",
-            "incurred": "51000.01",
+            "paid": "14846.17",
+            "case_reserve": "44153.84",
+            "incurred": "59000.01",
             "written_premium": "20000.00",
-            "loss_ratio": "2.5500",
+            "loss_ratio": "2.9500",
         },
         {
             "policy_year": 2026,
@@ -157,11 +174,11 @@ def test_totals_per_policy_year_and_over_the_window(client, history):
     ]
     assert body["totals"] == {
         "claim_count": 3,
-        "paid": "12345.72",
-        "case_reserve": "38654.39",
-        "incurred": "51000.11",
+        "paid": "14846.22",
+        "case_reserve": "44153.89",
+        "incurred": "59000.11",
         "written_premium": "50000.00",
-        "loss_ratio": "1.0200",
+        "loss_ratio": "1.1800",
     }
     # The totals are the sums of the lines, to the fen.
     claims = [c for p in body["policies"] for c in p["claims"]]
@@ -178,7 +195,7 @@ def test_the_ledger_is_read_as_of_the_date(client, history):
         "SL2025-000003",
     ]
     (c1,) = body["policies"][2]["claims"]  # c2 is first made in November
-    assert (c1["paid"], c1["case_reserve"], c1["incurred"]) == ("0.00", "50000.00", "50000.00")
+    assert (c1["paid"], c1["case_reserve"], c1["incurred"]) == ("0.00", "58000.00", "58000.00")
     later = loss_run(client, history, as_of="2027-08-01").json()
     c2 = [c for p in later["policies"] for c in p["claims"] if c["id"] == history.ids["c2"]]
     assert c2[0]["case_reserve"] == "1500.01"
@@ -216,7 +233,7 @@ def test_who_may_read_a_loss_run(client, history, key, firm, status):
 def test_another_insurers_staff_see_every_insurers_policies(client, history):
     body = loss_run(client, history, key="underwriter_2").json()
     assert {p["insurer_name"] for p in body["policies"]} == {"甲保险", "乙保险"}
-    assert body["totals"]["incurred"] == "51000.11"
+    assert body["totals"]["incurred"] == "59000.11"
 
 
 def test_an_enterprise_or_unknown_id_is_not_a_firm(client, history):

@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from tests.market_rows import at_noon, reserve, write_claim, write_policy
+from tests.quoting import set_enterprise
 from underwriting import clock, engagements
 from underwriting.rating_models import ensure_default_model
 
@@ -95,6 +97,35 @@ def test_what_if_moves_tier_and_premium_and_stores_nothing(client, tiered):
     assert Decimal(worse["premium"]) > Decimal(better["premium"])
     assert tier_of(client, tiered).json() == before
     assert client.get("/v1/audits", headers=auth(tiered, "admin")).json() == audits
+
+
+def test_a_firms_claims_raise_its_experience_mod_tier_and_what_if_premium(client, tiered, uows):
+    path = f"/v1/firms/{tiered.ids['firm_a']}/tier/what-if"
+    change = {"audit_score": 90.0}
+    # A client large enough that the what-if premium is above the minimum premium.
+    set_enterprise(uows, tiered.ids["enterprise_x"], employees=20000)
+    before = tier_of(client, tiered).json()
+    priced_before = client.post(path, headers=auth(tiered, "firm_a"), json=change).json()
+    assert before["experience_mod"] == priced_before["experience_mod"] == 1.0  # no policies
+    today = clock.today()
+    policy = write_policy(
+        uows,
+        tiered,
+        "SL-LAST-YEAR",
+        effective=today - timedelta(days=400),
+        expiry=today - timedelta(days=35),
+        status="expired",
+    )
+    made = today - timedelta(days=200)
+    claim = write_claim(uows, tiered, policy, occurred=at_noon(made), made=made)
+    reserve(uows, policy, claim, "600000.00", made)
+    after = tier_of(client, tiered).json()
+    priced = client.post(path, headers=auth(tiered, "firm_a"), json=change).json()
+    # ¥600k against a year's expectation of a few thousand: the mod is at the model's cap.
+    assert after["experience_mod"] == priced["experience_mod"] == 1.5
+    assert after["quality_relativity"] == before["quality_relativity"]
+    assert "ABCDE".index(after["tier"]) >= "ABCDE".index(before["tier"])
+    assert Decimal(priced["premium"]) > Decimal(priced_before["premium"])
 
 
 @pytest.mark.parametrize(

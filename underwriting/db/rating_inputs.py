@@ -22,11 +22,15 @@ from sqlalchemy.sql import Executable
 
 from underwriting.db.tables import (
     Audit,
+    Claim,
     Engagement,
     Enterprise,
     Finding,
     Firm,
     HazardSnapshot,
+    LedgerEntry,
+    LedgerTransaction,
+    Policy,
     ServiceRecord,
 )
 
@@ -247,6 +251,66 @@ def _engagements_in_force() -> Executable:
     )
 
 
+def experience(
+    session: Session, firm_ids: Sequence[int], since: date, on: date, accounts: Sequence[str]
+) -> list[Any]:
+    """The firms' policies of every insurer whose period [effective, expiry) meets [since,
+    on] (the loss run's policies), each with Σ legs on ``accounts`` (debits positive, CNY
+    ``Decimal``; ``None`` for none) of the ledger transactions effective by ``on`` of its
+    claims first made by ``on``: (firm_id, id, effective_date, expiry_date, cancelled_date,
+    retro_date, per_claim_limit, aggregate_limit, deductible, defence_inside, rating_inputs,
+    incurred), by firm and effective date. One query for any number of firms."""
+    params = {
+        "firm_ids": list(firm_ids),
+        "since": since,
+        "on": on,
+        "accounts": list(accounts),
+    }
+    return list(session.execute(_experience(), params))
+
+
+@_statement
+def _experience() -> Executable:
+    since, on = _day("since"), _day("on")
+    incurred = (
+        select(Claim.policy_id, func.sum(LedgerEntry.amount).label("incurred"))
+        .join(Policy, Policy.id == Claim.policy_id)
+        .join(LedgerTransaction, LedgerTransaction.claim_id == Claim.id)
+        .join(LedgerEntry, LedgerEntry.transaction_id == LedgerTransaction.id)
+        .where(
+            Policy.firm_id.in_(_ids("firm_ids")),
+            Claim.first_made_date <= on,
+            LedgerTransaction.effective_date <= on,
+            LedgerEntry.account.in_(_ids("accounts")),
+        )
+        .group_by(Claim.policy_id)
+        .subquery()
+    )
+    return (
+        select(
+            Policy.firm_id,
+            Policy.id,
+            Policy.effective_date,
+            Policy.expiry_date,
+            Policy.cancelled_date,
+            Policy.retro_date,
+            Policy.per_claim_limit,
+            Policy.aggregate_limit,
+            Policy.deductible,
+            Policy.defence_inside,
+            Policy.rating_inputs,
+            incurred.c.incurred,
+        )
+        .outerjoin(incurred, incurred.c.policy_id == Policy.id)
+        .where(
+            Policy.firm_id.in_(_ids("firm_ids")),
+            Policy.effective_date <= on,
+            Policy.expiry_date > since,
+        )
+        .order_by(Policy.firm_id, Policy.effective_date, Policy.id)
+    )
+
+
 def _has_evidence() -> ColumnElement[int]:
     return _as_int(func.json_array_length(ServiceRecord.evidence_photo_hashes) > 0)
 
@@ -296,3 +360,8 @@ class RatingInputs:
 
     def engagements_in_force(self, firm_ids: Sequence[int], on: date) -> dict[int, int]:
         return engagements_in_force(self.session, firm_ids, on)
+
+    def experience(
+        self, firm_ids: Sequence[int], since: date, on: date, accounts: Sequence[str]
+    ) -> list[Any]:
+        return experience(self.session, firm_ids, since, on, accounts)
