@@ -68,8 +68,12 @@ class LossRunClaimRead(Output):
     grade: str = Field(description="Decree 493 grade: general, larger, major, especially_major")
     first_made_date: date
     status: ClaimStatus
-    paid: MoneyOut = Field(description="Σ of the claim's claims_paid ledger legs to the date")
-    case_reserve: MoneyOut = Field(description="the claim's outstanding case reserve")
+    paid: MoneyOut = Field(
+        description="Σ of the claim's claims_paid and defence_paid ledger legs to the date"
+    )
+    case_reserve: MoneyOut = Field(
+        description="the claim's outstanding case reserves, indemnity and expense"
+    )
     incurred: MoneyOut = Field(description="paid + case_reserve")
 
 
