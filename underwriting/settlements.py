@@ -26,7 +26,7 @@ for an adjuster whose authority covers it; the claim is ``referred`` meanwhile.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
@@ -81,11 +81,8 @@ def settle(
     """Compute what the claim pays for ``values["loss"]`` and ``values["defence_costs"]``
     and pay it at once where straight-through allows; otherwise leave it pending."""
     require_role(principal, ADJUSTERS, "settle a claim")
-    policy_id = policy_of_claim(uow_factory, principal, claim_id)
 
-    def create(uow: UnitOfWork) -> list[int]:
-        policy = _policy(uow, principal, policy_id)
-        claim = visible_claim(uow, principal, claim_id)
+    def create(uow: UnitOfWork, policy: Policy, claim: Claim) -> list[int]:
         _require_settleable(uow, claim)
         view = assess(uow, claim)
         if view.share is None:
@@ -142,14 +139,14 @@ def settle(
         uow.flush()
         return [row.id]
 
-    return create_once(
+    return _on_locked_claim(
         uow_factory,
         principal,
+        claim_id,
         idempotency_key,
         operation=f"settle claim {claim_id}",
         payload=dict(values),
         create=create,
-        lock=lambda uow: _policy(uow, principal, policy_id),
     )
 
 
@@ -165,11 +162,8 @@ def approve(
     (the aggregate may have been used meanwhile) and must be within the approver's
     authority."""
     require_role(principal, ADJUSTERS, "approve a settlement")
-    policy_id = policy_of_claim(uow_factory, principal, claim_id)
 
-    def create(uow: UnitOfWork) -> list[int]:
-        policy = _policy(uow, principal, policy_id)
-        claim = visible_claim(uow, principal, claim_id)
+    def create(uow: UnitOfWork, policy: Policy, claim: Claim) -> list[int]:
         row = _settlement(uow, claim, settlement_id)
         if row.status != SettlementStatus.PENDING:
             raise Conflict("status", row.status, "only a pending settlement can be approved")
@@ -198,14 +192,14 @@ def approve(
         uow.flush()
         return [row.id]
 
-    return create_once(
+    return _on_locked_claim(
         uow_factory,
         principal,
+        claim_id,
         idempotency_key,
         operation=f"approve settlement {settlement_id} of claim {claim_id}",
         payload={},
         create=create,
-        lock=lambda uow: _policy(uow, principal, policy_id),
     )
 
 
@@ -243,12 +237,9 @@ def set_reserves(
     """Set the claim's case reserves to ``values["indemnity"]`` and ``values["expense"]``
     (CNY), posting the change; the total must be within the adjuster's authority."""
     require_role(principal, ADJUSTERS, "set a claim's reserves")
-    policy_id = policy_of_claim(uow_factory, principal, claim_id)
     indemnity, expense = values["indemnity"], values["expense"]
 
-    def create(uow: UnitOfWork) -> list[int]:
-        policy = _policy(uow, principal, policy_id)
-        claim = visible_claim(uow, principal, claim_id)
+    def create(uow: UnitOfWork, policy: Policy, claim: Claim) -> list[int]:
         if claim.status not in RESERVABLE:
             raise Conflict(
                 "status", claim.status, "only an open, referred or reopened claim is reserved"
@@ -281,14 +272,14 @@ def set_reserves(
         )
         return [transaction.id]
 
-    return create_once(
+    return _on_locked_claim(
         uow_factory,
         principal,
+        claim_id,
         idempotency_key,
         operation=f"reserve claim {claim_id}",
         payload=dict(values),
         create=create,
-        lock=lambda uow: _policy(uow, principal, policy_id),
     )
 
 
@@ -303,12 +294,9 @@ def recover(
     """Record money recovered on the claim (salvage, subrogation, a repaid overpayment):
     never more, over all its recoveries, than was paid on it."""
     require_role(principal, ADJUSTERS, "record a recovery")
-    policy_id = policy_of_claim(uow_factory, principal, claim_id)
     amount = values["amount"]
 
-    def create(uow: UnitOfWork) -> list[int]:
-        policy = _policy(uow, principal, policy_id)
-        claim = visible_claim(uow, principal, claim_id)
+    def create(uow: UnitOfWork, policy: Policy, claim: Claim) -> list[int]:
         money = Money.of(uow.claims.balances(claim.id))
         try:
             claims.recovery_allowed(amount, paid=money.paid, recovered=money.recovered)
@@ -329,14 +317,14 @@ def recover(
         )
         return [transaction.id]
 
-    return create_once(
+    return _on_locked_claim(
         uow_factory,
         principal,
+        claim_id,
         idempotency_key,
         operation=f"recover on claim {claim_id}",
         payload=dict(values),
         create=create,
-        lock=lambda uow: _policy(uow, principal, policy_id),
     )
 
 
@@ -392,6 +380,35 @@ def limits(uow_factory: UnitOfWorkFactory, principal: Principal, policy_id: int)
                 for g, incident in groups
             ],
         )
+
+
+def _on_locked_claim(
+    uow_factory: UnitOfWorkFactory,
+    principal: Principal,
+    claim_id: int,
+    idempotency_key: str,
+    *,
+    operation: str,
+    payload: Any,
+    create: Callable[[UnitOfWork, Policy, Claim], list[int]],
+) -> Created:
+    """Run ``create`` once per key, in one transaction that first locks the claim's policy
+    (before the replay check: a racing retry waits, then replays), then reads the claim."""
+    policy_id = policy_of_claim(uow_factory, principal, claim_id)
+
+    def run(uow: UnitOfWork) -> list[int]:
+        policy = _policy(uow, principal, policy_id)
+        return create(uow, policy, visible_claim(uow, principal, claim_id))
+
+    return create_once(
+        uow_factory,
+        principal,
+        idempotency_key,
+        operation=operation,
+        payload=payload,
+        create=run,
+        lock=lambda uow: _policy(uow, principal, policy_id),
+    )
 
 
 def withdraw_pending(uow: UnitOfWork, principal: Principal, claim: Claim, *, reason: str) -> None:
