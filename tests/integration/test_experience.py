@@ -120,13 +120,7 @@ def test_a_claim_free_term_earns_the_credit_its_credibility_allows(rated):
 
 def test_reserved_and_paid_claims_are_their_ledger_amounts(rated, uows):
     policy, on = rated.last_year, rated.on
-    claim = write_claim(
-        uows,
-        rated,
-        policy,
-        occurred=at_noon(on - timedelta(days=300)),
-        made=on - timedelta(days=280),
-    )
+    claim = last_years_claim(uows, rated, policy)
     reserve(uows, policy, claim, "150000.00", on - timedelta(days=280))
     reserve_defence(uows, policy, claim, "20000.00", on - timedelta(days=280))
     pay(uows, policy, claim, "40000.00", on - timedelta(days=100))
@@ -149,15 +143,21 @@ def test_reserved_and_paid_claims_are_their_ledger_amounts(rated, uows):
     assert run.totals.incurred == Decimal("182345.67")
 
 
-def test_a_payment_out_of_the_reserve_is_counted_once(rated, uows):
-    policy, on = rated.last_year, rated.on
-    claim = write_claim(
+def last_years_claim(uows, rated, policy: int) -> int:
+    """A claim on ``policy`` from an incident 300 days before the rating date, made 280."""
+    on = rated.on
+    return write_claim(
         uows,
         rated,
         policy,
         occurred=at_noon(on - timedelta(days=300)),
         made=on - timedelta(days=280),
     )
+
+
+def test_a_payment_out_of_the_reserve_is_counted_once(rated, uows):
+    policy, on = rated.last_year, rated.on
+    claim = last_years_claim(uows, rated, policy)
     reserve(uows, policy, claim, "80000.00", on - timedelta(days=280))
     before = book_of(rated).experience_actual[0]
     pay(uows, policy, claim, "30000.00", on - timedelta(days=200))
@@ -169,13 +169,7 @@ def test_a_payment_out_of_the_reserve_is_counted_once(rated, uows):
 
 def test_the_ledger_and_the_claims_are_read_as_of_the_rating_date(rated, uows):
     policy, on = rated.last_year, rated.on
-    claim = write_claim(
-        uows,
-        rated,
-        policy,
-        occurred=at_noon(on - timedelta(days=300)),
-        made=on - timedelta(days=280),
-    )
+    claim = last_years_claim(uows, rated, policy)
     reserve(uows, policy, claim, "10000.00", on - timedelta(days=280))
     reserve(uows, policy, claim, "7000.00", on + timedelta(days=10))  # after the rating date
     late = write_claim(
@@ -189,13 +183,7 @@ def test_the_ledger_and_the_claims_are_read_as_of_the_rating_date(rated, uows):
 
 def test_recoveries_are_not_netted_off(rated, uows):
     policy, on = rated.last_year, rated.on
-    claim = write_claim(
-        uows,
-        rated,
-        policy,
-        occurred=at_noon(on - timedelta(days=300)),
-        made=on - timedelta(days=280),
-    )
+    claim = last_years_claim(uows, rated, policy)
     reserve(uows, policy, claim, "60000.00", on - timedelta(days=280))
     pay(uows, policy, claim, "60000.00", on - timedelta(days=200))
     recover(uows, policy, claim, "15000.00", on - timedelta(days=100))
@@ -284,13 +272,7 @@ def _bound() -> CoverageOption:
 
 def test_one_book_rates_each_firms_own_experience(rated, uows):
     policy, on = rated.last_year, rated.on
-    claim = write_claim(
-        uows,
-        rated,
-        policy,
-        occurred=at_noon(on - timedelta(days=300)),
-        made=on - timedelta(days=280),
-    )
+    claim = last_years_claim(uows, rated, policy)
     reserve(uows, policy, claim, "30000.00", on - timedelta(days=280))
     alone = book_of(rated)
     both = book_of(rated, firms=("firm_b", "firm_a"))
@@ -331,13 +313,7 @@ def test_a_large_paid_claim_raises_the_next_quote(rated, uows):
         return Decimal(option["premium"]), option["worksheet"]
 
     clean_premium, clean = quote()
-    claim = write_claim(
-        uows,
-        rated,
-        policy,
-        occurred=at_noon(on - timedelta(days=300)),
-        made=on - timedelta(days=280),
-    )
+    claim = last_years_claim(uows, rated, policy)
     reserve(uows, policy, claim, "800000.00", on - timedelta(days=280))
     pay(uows, policy, claim, "800000.00", on - timedelta(days=90))
     claimed_premium, claimed = quote()
