@@ -14,6 +14,7 @@ from pricing.aggregate import AggregateLoss, aggregate_loss, monte_carlo_aggrega
 from pricing.book import CoverageOption, RatingBook
 from pricing.claims_made import claims_made_step, full_years_between
 from pricing.credibility import BuhlmannStraub, experience_mod
+from pricing.development import ChainLadder, TriangleWarning
 from pricing.errors import PricingError
 from pricing.frequency import ClientMetrics, client_frequency, service_weight
 from pricing.liability import (
@@ -58,6 +59,7 @@ __all__ = [
     "AggregateLoss",
     "AuditLog",
     "BuhlmannStraub",
+    "ChainLadder",
     "ChangeStep",
     "ClientMetrics",
     "CoverageOption",
@@ -75,6 +77,7 @@ __all__ = [
     "Severity",
     "SeverityError",
     "SplicedLognormalPareto",
+    "TriangleWarning",
     "aggregate_loss",
     "allocate_fen",
     "audit_deficits",
