@@ -94,7 +94,7 @@ class ChainLadder:
     - ``cdf_`` (n,) the factor to ultimate from each age, tail included (``cdf_[-1] = tail``);
     - ``sigma2_`` (n − 1,) σ̂²_k = Σ_i C_ik^α (F_ik − f_k)² / (n_k − 1) over the n_k usable
       links. A step with fewer than 2 links (the last, in a plain triangle) takes Mack's
-      extrapolation min(σ̂⁴_{k−1} / σ̂²_{k−2}, σ̂²_{k−2}, σ̂²_{k−1}) (Mack 1993, p. 219);
+      extrapolation min(σ̂⁴_{k−1} / σ̂²_{k−2}, σ̂²_{k−2}, σ̂²_{k−1}) (Mack 1993);
     - ``latest_`` and ``latest_age_`` (m,) each origin's last known cell and its 1-based age;
     - ``full_triangle_`` (m, n) the known cells and the projected ones, without the tail;
     - ``ultimate_`` = latest × cdf at the latest age, ``ibnr_`` = ultimate − latest (the
@@ -195,15 +195,16 @@ def _require_links(usable: NDArray[np.bool_]) -> None:
     if empty.size:
         age = int(empty[0]) + 1
         raise PricingError(
-            f"has no usable link from age {age} to age {age + 1}: no origin has a positive "
-            f"cell at age {age} and a known one at age {age + 1}",
-            field="triangle",
-            value=f"age {age}",
+            f"triangle has no usable link from age {age} to age {age + 1}: no origin has a "
+            f"positive cell at age {age} and a known cell at age {age + 1}"
         )
 
 
 def _sigma2(
-    weight: NDArray[np.float64], ratio: NDArray[np.float64], ldf: NDArray[np.float64], links
+    weight: NDArray[np.float64],
+    ratio: NDArray[np.float64],
+    ldf: NDArray[np.float64],
+    links: NDArray[np.int64],
 ) -> tuple[NDArray[np.float64], list[TriangleWarning]]:
     """σ̂²_k per step; Mack's extrapolation where a step has fewer than 2 links."""
     squares = (weight * (ratio - ldf) ** 2).sum(axis=0)
@@ -230,7 +231,9 @@ def _projected(c: NDArray[np.float64], ldf: NDArray[np.float64]) -> NDArray[np.f
     return full
 
 
-def _mack_mse(fit: ChainLadder, volume: NDArray[np.float64], alpha: float) -> tuple:
+def _mack_mse(
+    fit: ChainLadder, volume: NDArray[np.float64], alpha: float
+) -> tuple[NDArray[np.float64], float]:
     """Mack's mse of each origin's reserve and of the total, before the tail.
 
     With U_i = Ĉ_in, M_ik = 1 on the steps origin i has still to make (k ≥ its latest age),
