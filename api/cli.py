@@ -7,15 +7,30 @@ secondlock fixtures generate --firms 200 --enterprises 5000 --years 10 --seed 20
 secondlock fixtures load DIR
 secondlock demo            # migrate, load fixtures/demo if empty, mint one key per role
 secondlock serve --port 8000
+secondlock develop TRIANGLE.csv      # chain ladder and Mack s.e. of a long-form triangle, as JSON
+secondlock reserve-backtest [--line LINE] [--out FILE]   # chain ladder vs the CAS squares
 """
 
 import argparse
+import gzip
+import json
+import math
+import os
 import sys
 import time
+from dataclasses import asdict
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
 
+from pricing import ChainLadder, PricingError
+from pricing.development import read_long_triangle
+from pricing.reserve_backtest import (
+    INTERVAL_Z,
+    backtest_reserves,
+    read_schedule_p,
+    summary_table,
+)
 from underwriting import keys, market, parties, rating_models
 from underwriting.db import migrations
 from underwriting.db.engine import build_engine, session_factory
@@ -28,6 +43,7 @@ from underwriting.vocabulary import Role
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_MARKET = ROOT / "fixtures" / "demo"
 DEMO_KEYS = ROOT / "var" / "demo-keys.env"
+CAS_SCHEDULE_P = ROOT / "fixtures" / "cas" / "cas_schedule_p_liability.csv.gz"
 #: The demo senior underwriter may accept referrals up to this aggregate limit, CNY.
 SENIOR_AUTHORITY = Decimal("100000000.00")
 
@@ -129,6 +145,71 @@ def _serve(args: argparse.Namespace, settings: Settings) -> None:
     serve(host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
 
 
+def _text_lines(path: str) -> list[str]:
+    """The lines of a text file, gzipped or not; a file that cannot be read is a PricingError."""
+    try:
+        opener = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8", newline="") as file:
+            return file.readlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise PricingError(f"cannot read {path}: {error}") from None
+
+
+def _plain(value):
+    """``value`` for JSON: NaN and infinities become null, numpy numbers Python ones."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def _develop(args: argparse.Namespace, _: Settings) -> None:
+    origins, triangle = read_long_triangle(_text_lines(args.triangle))
+    fit = ChainLadder(average=args.average, tail=args.tail).fit(triangle)
+    labels, ages = [str(o) for o in origins], range(1, triangle.shape[1] + 1)
+    document = {
+        "average": fit.average,
+        "tail": fit.tail,
+        "ldf": {f"{age}-{age + 1}": f for age, f in zip(ages[:-1], fit.ldf_, strict=True)},
+        "cdf": dict(zip(map(str, ages), fit.cdf_, strict=True)),
+        **{
+            name: dict(zip(labels, getattr(fit, f"{name}_"), strict=True))
+            for name in ("latest", "ultimate", "ibnr")
+        },
+        "total_ibnr": fit.total_ibnr_,
+        "mack_se": dict(zip(labels, fit.mack_se_, strict=True)),
+        "total_mack_se": fit.total_mack_se_,
+        "warnings": [
+            w.describe(None if w.row is None else int(origins[w.row])) for w in fit.warnings_
+        ],
+    }
+    print(json.dumps(_plain(document), indent=2))
+
+
+def _reserve_backtest(args: argparse.Namespace, _: Settings) -> None:
+    backtest = backtest_reserves(read_schedule_p(_text_lines(args.data)), lines=args.line)
+    if args.out:
+        document = {
+            "interval_z": INTERVAL_Z,
+            "summaries": [asdict(s) for s in backtest.summaries],
+            "outcomes": [
+                {**asdict(o), "relative_error": o.relative_error, "inside": o.inside}
+                for o in backtest.outcomes
+            ],
+            "skipped": [asdict(s) for s in backtest.skipped],
+        }
+        temporary = Path(f"{args.out}.partial")
+        try:
+            temporary.write_text(json.dumps(_plain(document), indent=1))
+            os.replace(temporary, args.out)
+        except OSError as error:
+            raise PricingError(f"cannot write {args.out}: {error}") from None
+    print(summary_table(backtest))
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="secondlock", description=__doc__.split("\n")[0])
     groups = root.add_subparsers(required=True, metavar="COMMAND")
@@ -178,6 +259,21 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("path", help="directory written by 'fixtures generate'")
     load.set_defaults(run=_fixtures_load)
 
+    develop = groups.add_parser(
+        "develop", help="chain ladder and Mack s.e. of a triangle CSV (origin,development,value)"
+    )
+    develop.add_argument("triangle", help="CSV of cumulative cells, one known cell a row")
+    develop.add_argument("--average", choices=["volume", "simple"], default="volume")
+    develop.add_argument("--tail", type=float, default=1.0, help="factor from the last age")
+    develop.set_defaults(run=_develop)
+    backtest = groups.add_parser(
+        "reserve-backtest", help="chain-ladder reserves against the CAS Schedule P squares"
+    )
+    backtest.add_argument("--line", action="append", help="line of business (repeatable)")
+    backtest.add_argument("--data", default=str(CAS_SCHEDULE_P), help="CSV, gzipped or not")
+    backtest.add_argument("--out", help="write every outcome and skip as JSON to this file")
+    backtest.set_defaults(run=_reserve_backtest)
+
     for name, run, help_ in (
         ("demo", _demo, "prepare the demo book and print keys"),
         ("serve", _serve, "serve the API"),
@@ -197,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         args.run(args, Settings())
-    except UnderwritingError as error:
+    except (UnderwritingError, PricingError) as error:
         print(f"secondlock: {error}", file=sys.stderr)
         return 2
     return 0
