@@ -117,8 +117,11 @@ class InsuredHistory:
     def as_of(self, when: DateLike) -> InsuredView:
         """What was known at the end of the day ``when``."""
         day = as_day(when)
-        claims = self.claims.take(self.claims.first_made_date <= day)
+        made = self.claims.first_made_date <= day
+        claims = self.claims.take(made)
+        position = np.cumsum(made) - 1  # a claim's row among those made by ``day``
         moves = self.movements.take(self.movements.date <= day)
+        moves = replace(moves, claim=position[moves.claim])
         written = self.policies.take(self.policies.effective_date <= day)
         audited = written.expiry_date <= day
         policies = replace(written, adjustment_fen=np.where(audited, written.adjustment_fen, 0))
@@ -126,7 +129,7 @@ class InsuredHistory:
             as_of=day,
             first_year=self.first_year,
             policies=policies,
-            decisions=self.decisions.take(self.decisions.year <= day.astype(object).year),
+            decisions=self.decisions.take(self.decisions.quote_date <= day),
             claims=claims_to_date(claims, moves, self.policies, day),
             movements=moves,
             incidents=self._incidents_to_date(day),

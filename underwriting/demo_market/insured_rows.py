@@ -170,10 +170,18 @@ def incidents(
 def _insured_on(
     firm: np.ndarray, day: np.ndarray, policies: Policies, firm_ids: np.ndarray
 ) -> np.ndarray:
-    """Whether each incident's firm held a policy in force on the incident day."""
+    """Whether each incident's firm held a policy in force on the incident day (a policy
+    runs from its effective date to 1 January, one a year)."""
     year = _dates(day).astype("datetime64[Y]").astype(np.int64) + 1970
-    held = set(zip(policies.firm_id.tolist(), policies.policy_year.tolist(), strict=True))
+    starts = {
+        (f, y): int(d)
+        for f, y, d in zip(
+            policies.firm_id.tolist(),
+            policies.policy_year.tolist(),
+            policies.effective_date.astype(np.int64).tolist(),
+            strict=True,
+        )
+    }
     ids = np.where(firm >= 0, firm_ids[np.maximum(firm, 0)], 0)
-    return np.array(
-        [(f, y) in held for f, y in zip(ids.tolist(), year.tolist(), strict=True)], dtype=bool
-    )
+    keys = zip(ids.tolist(), year.tolist(), day.tolist(), strict=True)
+    return np.array([starts.get((f, y), d + 1) <= d for f, y, d in keys], dtype=bool)

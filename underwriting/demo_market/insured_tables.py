@@ -29,13 +29,14 @@ class Rows:
 
 @dataclass(frozen=True, eq=False)
 class Policies(Rows):
-    """One row per policy, by year then firm. ``premium_fen`` is the premium written at
-    inception on the quote's book; ``adjustment_fen`` the premium audit dated the expiry
-    (the engagements the year really saw; may be negative). ``tier``, ``experience_mod``,
-    ``liability_probability`` (the model's π_f) and ``expected_loss`` (the model's loss cost
-    E[S∧A] + defence outside at mod 1, CNY) are the quote's; ``experience_actual`` and
-    ``experience_expected`` the A and E (CNY) its mod was set from. ``renewal``: the firm was
-    insured the year before."""
+    """One row per policy, by year, quote day, then firm. ``premium_fen`` is the premium
+    written at inception on the quote's book (pro rata for a first term shorter than a
+    year); ``adjustment_fen`` the premium audit dated the expiry (the engagements the term
+    really saw; may be negative). ``tier``, ``experience_mod``, ``liability_probability``
+    (the model's π_f) and ``expected_loss`` (the model's loss cost E[S∧A] + defence outside
+    at mod 1 for the term, CNY) are the quote's; ``experience_actual`` and
+    ``experience_expected`` the A and E (CNY) its mod was set from. ``renewal``: the firm
+    was insured the year before."""
 
     policy_id: np.ndarray
     firm_id: np.ndarray
@@ -68,7 +69,7 @@ class Decisions(Rows):
     ``new``, ``renewed``, ``not_taken`` (new business refused the quote), ``lapsed`` (an
     insured firm did not renew), ``declined`` (tier E refused by the underwriter) or
     ``ineligible`` (an insured firm with no contract in force or no qualification); the
-    quoted ``premium_fen`` and ``tier`` are 0 and "" where none was quoted."""
+    quoted annual ``premium_fen`` and ``tier`` are 0 and "" where none was quoted."""
 
     firm_id: np.ndarray
     year: np.ndarray
