@@ -6,6 +6,7 @@ python -m bench ingest --clients 1   # only ingest, only the one-client API run
 python -m bench rating aggregate     # only the pricing benchmarks (``pricing`` = ``rating``)
 python -m bench quotes --quote-seconds 5 --quote-firms 20   # a quick quote load
 python -m bench claims --claim-seconds 5    # a quick settlement load
+python -m bench glm --glm-rows 100000      # a quick GLM comparison
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import claims, ingest, pricing, quotes
+from bench import claims, glm, ingest, pricing, quotes
 from bench.claim_book import claims_per_policy
 from bench.load import usable_cpus
 from bench.postgres import default_server
@@ -72,6 +73,10 @@ def _aggregate(args: argparse.Namespace) -> str:
     return pricing.aggregate_report(pricing.run_aggregate(args.sims, args.seed), pricing.machine())
 
 
+def _glm(args: argparse.Namespace) -> str:
+    return glm.glm_report(glm.run_glm(args.glm_rows, args.seed))
+
+
 DESCRIPTION = (
     "Run SecondLock's benchmarks (ingest, quotes and claims on PostgreSQL; pricing) "
     "and print the results."
@@ -85,6 +90,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
     "claims": _claims,
     "rating": _rating,
     "aggregate": _aggregate,
+    "glm": _glm,
 }
 #: Other names for benchmarks.
 ALIASES = {"pricing": "rating"}
@@ -162,6 +168,9 @@ def parser() -> argparse.ArgumentParser:
     root.add_argument("--loop-firms", type=_positive, default=200, help="firms rated one at a time")
     root.add_argument(
         "--sims", type=_positive, default=10_000_000, help="aggregate's Monte Carlo draws"
+    )
+    root.add_argument(
+        "--glm-rows", type=_positive, default=1_000_000, help="enterprise-years the GLMs fit"
     )
     root.add_argument(
         "--server",

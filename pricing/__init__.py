@@ -17,6 +17,7 @@ from pricing.credibility import BuhlmannStraub, experience_mod
 from pricing.development import ChainLadder, TriangleWarning
 from pricing.errors import PricingError
 from pricing.frequency import ClientMetrics, client_frequency, service_weight
+from pricing.glm import GLM
 from pricing.liability import (
     AuditLog,
     audit_deficits,
@@ -51,6 +52,7 @@ from pricing.worksheet import recompute, worksheet
 
 __all__ = [
     "COMPONENTS",
+    "GLM",
     "HAZARD_CLASSES",
     "QUALITY_FEATURES",
     "SERVICE_KINDS",
