@@ -478,3 +478,58 @@ def test_the_experience_a_quote_read_is_what_the_view_showed_that_day(history):
             p.experience_actual[k], claims.incurred_fen[mine].sum() / 100, abs_tol=1e-6
         )
         assert math.isclose(p.experience_expected[k], p.expected_loss[window].sum(), rel_tol=1e-12)
+
+
+def test_a_later_model_prices_the_years_it_is_in_force(market, history):
+    """Published models take over on their effective date; the incidents and their fate
+    (liability, lag, loss) are the same draws whoever prices the cover."""
+    base = RatingModel.load()
+    early = _variant(base, "pl-2000.test", "2000-01-01")
+    later = _variant(base, "pl-2021.test", "2021-01-01", profit=0.15)
+    other = insured_history(market, models=[later, early])
+    p, switch = other.policies, day("2021-01-01")
+    first = p.effective_date < switch
+    assert (p.model_version[first] == early.version).all()
+    assert (p.model_version[~first] == later.version).all()
+    assert other.truth["models"] == [later.version, early.version]
+    before = history.policies.take(history.policies.effective_date < switch)
+    assert np.array_equal(p.premium_fen[first], before.premium_fen)
+    assert np.array_equal(p.experience_actual[first], before.experience_actual)
+    for name in ("liable", "first_made_date", "loss_fen", "firm_id"):
+        mine, theirs = getattr(other.incidents, name), getattr(history.incidents, name)
+        assert np.array_equal(mine, theirs, equal_nan=name == "first_made_date"), name
+    # A 2021 renewal's E re-rates the (identical) 2016–2020 policies under the later model:
+    # the same loss costs (a profit load is no loss cost), so the base history's E.
+    theirs = history.policies
+    keys = zip(theirs.firm_id.tolist(), theirs.policy_year.tolist(), strict=True)
+    base_e = dict(zip(keys, theirs.experience_expected.tolist(), strict=True))
+    renewals = np.flatnonzero(p.renewal & (p.policy_year == 2021)).tolist()
+    assert renewals and any(p.experience_expected[k] > 0 for k in renewals)
+    for k in renewals:
+        e = base_e.get((int(p.firm_id[k]), 2021))
+        assert e is None or math.isclose(p.experience_expected[k], e, rel_tol=1e-9)
+
+
+def _variant(model: RatingModel, version: str, effective: str, **loads: float) -> RatingModel:
+    document = {**model.document, "version": version, "effective_from": effective}
+    document["loads"] = {**document["loads"], **loads}
+    return RatingModel.from_document(document)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"firms": 1, "enterprises": 1, "years": 1, "seed": 0},
+        {"firms": 2, "enterprises": 5, "years": 2, "seed": 3},
+    ],
+)
+def test_a_tiny_market_has_a_history_and_views_even_without_claims(arguments):
+    history = insured_history(generate_market(**arguments))
+    for when in ("1900-01-01", "2017-05-05", "2030-01-01"):
+        view = history.as_of(when)
+        assert len(view.claims) == len(
+            history.claims.take(history.claims.first_made_date <= day(when))
+        )
+        for measure in ("paid", "incurred", "reported"):
+            t = view.triangle(measure, origin="accident_year")
+            assert not np.nan_to_num(t.values).any() or len(history.claims)

@@ -1,7 +1,7 @@
-"""Pricing a year's quotes with ``pricing.rate``, and the experience the next quotes read.
+"""Pricing a quote day's quotes with ``pricing.rate``, and the experience later quotes read.
 
-Every 1 January each eligible firm is quoted by the model in force (``model_in_force``) on
-its book as of that day (``policy_books``), with its experience mod from its own claims —
+On each quote day every eligible firm is quoted by the model in force (``model_in_force``)
+on its book as of that day (``policy_books``), with its experience mod from its own claims —
 as ``underwriting.experience`` computes it from the database, here from the history so far:
 
 - **A**, actual: case incurred (paid + case reserve) as of the rating day of the claims

@@ -141,7 +141,8 @@ class InsuredHistory:
     def _incidents_to_date(self, day: np.datetime64) -> IncidentObservations:
         seen = self.incidents.take(self.incidents.occurred_date <= day)
         has_claim = seen.claim >= 0
-        made = np.where(has_claim, self.claims.first_made_date[np.maximum(seen.claim, 0)], day)
+        claimed = np.zeros(len(seen), dtype=bool)
+        claimed[has_claim] = self.claims.first_made_date[seen.claim[has_claim]] <= day
         return IncidentObservations(
             incident_id=seen.incident_id,
             enterprise_id=seen.enterprise_id,
@@ -150,7 +151,7 @@ class InsuredHistory:
             loss_fen=seen.loss_fen,
             firm_id=seen.firm_id,
             insured=seen.insured,
-            claimed=has_claim & (made <= day),
+            claimed=claimed,
             deficits=seen.deficits,
         )
 

@@ -12,7 +12,8 @@ demo market has a known answer to recover:
 
 An *incident* is a work accident at the enterprise with at least one casualty or a direct
 loss (GB 6441 classifies it; Decree 493 grades it). The numbers are justified, with their
-sources, in ``fixtures/README.md``.
+sources, in ``fixtures/README.md``. The insured history drawn on top of the market adds the
+parameters of cover, report lags, shares and claim development: ``insured_truth``.
 """
 
 from __future__ import annotations
