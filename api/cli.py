@@ -9,6 +9,7 @@ secondlock demo            # migrate, load fixtures/demo if empty, mint one key 
 secondlock serve --port 8000
 secondlock develop TRIANGLE.csv      # chain ladder and Mack s.e. of a long-form triangle, as JSON
 secondlock reserve-backtest [--line LINE] [--out FILE]   # chain ladder vs the CAS squares
+secondlock calibrate --as-of 2023-12-31 [--market DIR] [--version V] [--out FILE]
 """
 
 import argparse
@@ -19,6 +20,7 @@ import os
 import sys
 import time
 from dataclasses import asdict
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -31,7 +33,7 @@ from pricing.reserve_backtest import (
     read_schedule_p,
     summary_table,
 )
-from underwriting import keys, market, parties, rating_models
+from underwriting import calibrations, keys, market, parties, rating_models
 from underwriting.db import migrations
 from underwriting.db.engine import build_engine, session_factory
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
@@ -210,6 +212,23 @@ def _reserve_backtest(args: argparse.Namespace, _: Settings) -> None:
     print(summary_table(backtest))
 
 
+def _calibrate(args: argparse.Namespace, _: Settings) -> None:
+    history = calibrations.HistorySource(Path(args.market)).history()
+    calibration = calibrations.calibrate_history(
+        history, as_of=_iso_date("as-of", args.as_of), version=args.version
+    )
+    if args.out:
+        calibrations.write_calibration(calibration, Path(args.out))
+    print(calibrations.summary(calibration))
+
+
+def _iso_date(flag: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UnderwritingError(f"--{flag} must be a date like 2023-12-31; got ({text})") from None
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="secondlock", description=__doc__.split("\n")[0])
     groups = root.add_subparsers(required=True, metavar="COMMAND")
@@ -273,6 +292,15 @@ def parser() -> argparse.ArgumentParser:
     backtest.add_argument("--data", default=str(CAS_SCHEDULE_P), help="CSV, gzipped or not")
     backtest.add_argument("--out", help="write every outcome and skip as JSON to this file")
     backtest.set_defaults(run=_reserve_backtest)
+
+    calibrate = groups.add_parser(
+        "calibrate", help="calibrate a draft model on the demo insured history as of a date"
+    )
+    calibrate.add_argument("--as-of", required=True, help="the evaluation date, YYYY-MM-DD")
+    calibrate.add_argument("--market", default=str(calibrations.DEMO_MARKET))
+    calibrate.add_argument("--version", help="the draft's version (default cal-<as-of>)")
+    calibrate.add_argument("--out", help="write the draft document and diagnostics as JSON")
+    calibrate.set_defaults(run=_calibrate)
 
     for name, run, help_ in (
         ("demo", _demo, "prepare the demo book and print keys"),

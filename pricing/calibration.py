@@ -2,6 +2,9 @@
 
 Each part of the model (DESIGN.md section 2) is fitted on its own data, by its own method:
 
+A metric that does not vary in the data (a rare event no enterprise had) cannot be told from
+the intercept: its coefficient is kept from the base model and the diagnostics say so.
+
 - **client frequency** ``λ = base[class] · (employees/100) · exp(β·x)``: a Poisson GLM with
   log link on enterprise-years, the exposure (hundreds of employees × years at risk) as an
   offset ``log(exposure)``, an intercept with a dummy per hazard class but the first, and the
@@ -13,10 +16,12 @@ Each part of the model (DESIGN.md section 2) is fitted on its own data, by its o
   Poisson" regression of G. Zou, *Am. J. Epidemiol.* 159 (2004) 702–706, which estimates log
   relative risks consistently where a log-binomial fit often fails to converge; its model
   standard errors are conservative for a binary outcome (a Poisson variance μ ≥ μ(1 − μ)).
-  Incidents too recent for all their claims to have been made carry an offset
-  ``log(reported_share)``, the share of liable claims expected to be reported by the as-of
-  date (from the development of the reported counts): the expected count of *reported*
-  liable claims is ``π · reported_share``;
+  A coefficient estimated with the wrong sign (better service costing more, which the model
+  forbids) is held at 0 and the rest refitted, largest violation first; the diagnostics list
+  it under ``held_at_zero``. Incidents too recent for all their claims to have been made
+  carry an offset ``log(reported_share)``, the share of liable claims expected to be
+  reported by the as-of date (from the development of the reported counts): the expected
+  count of *reported* liable claims is ``π · reported_share``;
 - **severity**, per hazard class: ``pricing.severity_fit.fit_spliced`` (maximum likelihood)
   on the incidents' direct losses, with the base model's splice threshold. A class with fewer
   than ``MIN_SEVERITY_LOSSES`` losses, or none on one side of the threshold, keeps the base
@@ -65,6 +70,10 @@ MIN_SEVERITY_LOSSES = 30
 #: glum's gradient tolerance for the calibration fits: on the log-likelihood per unit of
 #: weight, 1e-6 moves no coefficient by a visible fraction of its standard error.
 GLM_TOL = 1e-6
+#: The sign each quality deficit's coefficient must have (the model's monotonicity rule).
+_LIABILITY_SIGN = {
+    name: -1 if name == "engineers_per_engagement" else 1 for name in QUALITY_FEATURES
+}
 #: The two-sided 95% normal quantile, for the coefficient intervals.
 Z95 = 1.959963984540054
 
@@ -179,26 +188,31 @@ def _frequency(data: FrequencyData, document: dict[str, Any]) -> dict[str, Any]:
         raise PricingError("must index HAZARD_CLASSES", field="frequency.hazard_class", value=seen)
     reference, others = seen[0], seen[1:]
     dummies = (classes[:, None] == np.asarray(others)[None, :]).astype(float)
-    design = np.hstack([dummies, features])
-    fit = GLM("poisson", "log", tol=GLM_TOL).fit(design, data.incidents, offset=np.log(exposure))
+    varied = _varied(features)
+    fit = GLM("poisson", "log", tol=GLM_TOL).fit(
+        np.hstack([dummies, features[:, varied]]), data.incidents, offset=np.log(exposure)
+    )
     cov, k = fit.cov_, len(others)
-    bases, base_rows = dict(document["frequency"]["base_per_100_employees"]), []
+    bases, rows = dict(document["frequency"]["base_per_100_employees"]), []
     for index in seen:
         column = 0 if index == reference else 1 + others.index(index)
         estimate = fit.intercept_ + (fit.coef_[column - 1] if column else 0.0)
         variance = cov[0, 0] + (cov[column, column] + 2 * cov[0, column] if column else 0.0)
         name = HAZARD_CLASSES[index]
         bases[name] = float(math.exp(estimate))
-        base_rows.append(_row(f"log base[{name}]", estimate, math.sqrt(variance)))
-    coefficients = {name: float(fit.coef_[k + i]) for i, name in enumerate(FREQUENCY_FEATURES)}
+        rows.append(_row(f"log base[{name}]", estimate, math.sqrt(variance)))
+    coefficients = dict(document["frequency"]["coefficients"])
+    for j, i in enumerate(np.flatnonzero(varied)):
+        name = FREQUENCY_FEATURES[i]
+        coefficients[name] = float(fit.coef_[k + j])
+        rows.append(_row(name, fit.coef_[k + j], fit.bse_[1 + k + j]))
     document["frequency"]["base_per_100_employees"] = bases
     document["frequency"]["coefficients"] = coefficients
-    rows = base_rows + [
-        _row(name, fit.coef_[k + i], fit.bse_[1 + k + i])
-        for i, name in enumerate(FREQUENCY_FEATURES)
-    ]
     unseen = [HAZARD_CLASSES[i] for i in range(len(HAZARD_CLASSES)) if i not in seen]
-    return _summary(fit, rows) | {"classes_without_data": unseen}
+    return _summary(fit, rows) | {
+        "classes_without_data": unseen,
+        "kept_without_variation": [FREQUENCY_FEATURES[i] for i in np.flatnonzero(~varied)],
+    }
 
 
 def _liability(data: LiabilityData, document: dict[str, Any]) -> dict[str, Any]:
@@ -208,15 +222,40 @@ def _liability(data: LiabilityData, document: dict[str, Any]) -> dict[str, Any]:
     _require_shape("liability.deficits", deficits, len(QUALITY_FEATURES))
     if not ((share > 0) & (share <= 1)).all():
         raise PricingError("must be in (0, 1]", field="liability.reported_share", value=share.min())
-    fit = GLM("poisson", "log", tol=GLM_TOL).fit(deficits, data.liable, offset=np.log(share))
+    free = _varied(deficits)
+    constrained: list[str] = []
+    while True:
+        fit = GLM("poisson", "log", tol=GLM_TOL).fit(
+            deficits[:, free], data.liable, offset=np.log(share)
+        )
+        wrong = [
+            i
+            for j, i in enumerate(np.flatnonzero(free))
+            if fit.coef_[j] * _LIABILITY_SIGN[QUALITY_FEATURES[i]] < 0
+        ]
+        if not wrong:
+            break
+        # The model requires better service never to cost more: a deficit whose estimate has
+        # the wrong sign is held at 0 (no effect) and the rest refitted (DESIGN.md §2).
+        worst = max(wrong, key=lambda i: abs(fit.coef_[list(np.flatnonzero(free)).index(i)]))
+        free[worst] = False
+        constrained.append(QUALITY_FEATURES[worst])
+    varied = free
+    coefficients = dict(document["liability"]["coefficients"])
+    for name in constrained:
+        coefficients[name] = 0.0
+    rows = [_row("log base_probability", fit.intercept_, fit.bse_[0])]
+    for j, i in enumerate(np.flatnonzero(varied)):
+        name = QUALITY_FEATURES[i]
+        coefficients[name] = float(fit.coef_[j])
+        rows.append(_row(name, fit.coef_[j], fit.bse_[1 + j]))
     document["liability"]["base_probability"] = float(math.exp(fit.intercept_))
-    document["liability"]["coefficients"] = {
-        name: float(fit.coef_[i]) for i, name in enumerate(QUALITY_FEATURES)
+    document["liability"]["coefficients"] = coefficients
+    return _summary(fit, rows) | {
+        "liable_claims": int(np.sum(data.liable)),
+        "kept_without_variation": [QUALITY_FEATURES[i] for i in np.flatnonzero(~_varied(deficits))],
+        "held_at_zero": constrained,
     }
-    rows = [_row("log base_probability", fit.intercept_, fit.bse_[0])] + [
-        _row(name, fit.coef_[i], fit.bse_[1 + i]) for i, name in enumerate(QUALITY_FEATURES)
-    ]
-    return _summary(fit, rows) | {"liable_claims": int(np.sum(data.liable))}
 
 
 def _severity(data: SeverityData, document: dict[str, Any]) -> dict[str, Any]:
@@ -272,6 +311,12 @@ def _credibility(data: ExperienceData, document: dict[str, Any]) -> dict[str, An
         return out | {"credibility_k": float(fit.k_)}
     kept = document["experience"]["credibility_k"]
     return out | {"credibility_k": kept, "kept": "no heterogeneity between firms in the data"}
+
+
+def _varied(columns: np.ndarray) -> np.ndarray:
+    """Which columns vary at all: a constant column cannot be told from the intercept, and
+    its coefficient is kept from the base model (the diagnostics list it)."""
+    return np.ptp(columns, axis=0) > 0 if len(columns) else np.zeros(columns.shape[1], bool)
 
 
 def _summary(fit: GLM, rows: list[dict[str, float]]) -> dict[str, Any]:

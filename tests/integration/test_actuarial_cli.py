@@ -98,3 +98,29 @@ def test_reserve_backtest_names_an_out_file_it_cannot_write(cli, tmp_path):
     target = tmp_path / "no such directory" / "backtest.json"
     code, out, err = cli("reserve-backtest", "--line", "medical_malpractice", "--out", str(target))
     assert code == 2 and out == "" and "cannot write" in err
+
+
+def test_calibrate_prints_the_fits_and_writes_a_valid_draft(cli, tmp_path):
+    from pricing import RatingModel
+
+    out = tmp_path / "draft.json"
+    code, printed, err = cli("calibrate", "--as-of", "2023-12-31", "--out", str(out))
+    assert (code, err) == (0, "")
+    assert printed.startswith("cal-2023-12-31 calibrated as of 2023-12-31 from pl-2026.1")
+    assert "frequency: n=9600" in printed
+    written = json.loads(out.read_text())
+    model = RatingModel.from_document(written["document"])
+    assert (model.version, str(model.effective_from)) == ("cal-2023-12-31", "2024-01-01")
+    assert written["diagnostics"]["liability"]["n_obs"] > 0
+
+
+@pytest.mark.parametrize(
+    ("as_of", "words"),
+    [("2016-06-30", "must leave at least a year of history"), ("31/12/2023", "a date like")],
+)
+def test_calibrate_refuses_a_bad_as_of_date_and_writes_nothing(cli, tmp_path, as_of, words):
+    out = tmp_path / "draft.json"
+    code, printed, err = cli("calibrate", "--as-of", as_of, "--out", str(out))
+    assert (code, printed) == (2, "")
+    assert words in err
+    assert not out.exists()

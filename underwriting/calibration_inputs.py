@@ -1,0 +1,164 @@
+"""What a calibration fits, read from an insured history as an actuary sees it on a date.
+
+``pricing.calibration`` fits arrays; this module makes them from an ``InsuredView`` (the
+demo market's insured history as of a date, ``underwriting.demo_market.insured``), every
+immature figure developed to ultimate first:
+
+- **frequency**: the enterprise half-years to date — hazard class, the hazard metrics ``x``
+  from the snapshot at the period's start, exposure = employees/100 × years at risk, and the
+  incidents that occurred;
+- **liability**: the incidents at clients of firms insured on the incident date. Whether a
+  liable claim was made depends on the claim having been reported while the firm still held
+  cover: an incident is watched from its date to the end of the firm's continuous cover or
+  the as-of date, whichever is first, and its ``reported_share`` is the share of liable
+  claims reported within that window, read from the chain-ladder development of the
+  reported counts by accident year (``pricing.ChainLadder``): ``F(age) = 1 / cdf(age)``,
+  linear in the age between the yearly points (an incident is taken to be mid-year, the
+  usual accident-year approximation). Incidents whose window would see less than
+  ``MIN_REPORTED_SHARE`` of their claims tell almost nothing and are left out;
+- **severity**: the incidents' direct losses by hazard class (known when they happen: the
+  ground-up severity needs no development);
+- **experience**: per firm and policy year, the claims' case incurred to date developed by
+  the policy-year chain-ladder factor of its origin (ultimate / latest), against the model's
+  expected loss of the term (its share elapsed by the as-of date).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from pricing import ChainLadder
+from pricing.calibration import (
+    CalibrationData,
+    ExperienceData,
+    FrequencyData,
+    LiabilityData,
+    SeverityData,
+)
+from pricing.errors import PricingError
+from pricing.model import HAZARD_CLASSES
+from underwriting.demo_market.insured import InsuredView
+
+#: An incident whose window sees less than this share of its liable claims is left out.
+MIN_REPORTED_SHARE = 0.05
+_DAYS_A_YEAR = 365.25
+
+
+def calibration_data(view: InsuredView) -> CalibrationData:
+    """The four data sets of ``pricing.calibration`` from ``view`` (module docstring)."""
+    return CalibrationData(
+        frequency=_frequency(view),
+        liability=_liability(view),
+        severity=_severity(view),
+        experience=_experience(view),
+    )
+
+
+def _class_index(names: Sequence[str]) -> np.ndarray:
+    order = {name: i for i, name in enumerate(HAZARD_CLASSES)}
+    return np.array([order[str(n)] for n in names], dtype=int)
+
+
+def _frequency(view: InsuredView) -> FrequencyData:
+    e = view.exposure
+    at_risk = e.exposure_years > 0
+    return FrequencyData(
+        hazard_class=_class_index(e.hazard_class[at_risk]),
+        features=np.asarray(e.features[at_risk], dtype=float),
+        exposure=(e.employees[at_risk] / 100.0) * e.exposure_years[at_risk],
+        incidents=np.asarray(e.incidents[at_risk], dtype=float),
+    )
+
+
+def _severity(view: InsuredView) -> SeverityData:
+    i = view.incidents
+    return SeverityData(_class_index(i.hazard_class), i.loss_fen / 100.0)
+
+
+def _liability(view: InsuredView) -> LiabilityData:
+    i = view.incidents
+    watched = i.insured & (i.firm_id > 0)
+    ends = _cover_ends(view, i.firm_id[watched], i.occurred_date[watched])
+    share = _reported_share(view, i.occurred_date[watched], ends)
+    keep = share >= MIN_REPORTED_SHARE
+    return LiabilityData(
+        deficits=np.asarray(i.deficits[watched][keep], dtype=float),
+        liable=i.claimed[watched][keep].astype(float),
+        reported_share=share[keep],
+    )
+
+
+def _cover_ends(view: InsuredView, firms: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Per incident, the last day of its firm's continuous cover from the incident day on,
+    at most the as-of day."""
+    p = view.policies
+    out = np.empty(len(firms), dtype="datetime64[D]")
+    spans: dict[int, list[tuple[np.datetime64, np.datetime64]]] = {}
+    for firm in np.unique(firms):
+        own = np.flatnonzero(p.firm_id == firm)
+        order = own[np.argsort(p.effective_date[own])]
+        merged: list[tuple[np.datetime64, np.datetime64]] = []
+        for row in order:
+            start, end = p.effective_date[row], p.expiry_date[row]  # end exclusive
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        spans[int(firm)] = merged
+    for n, (firm, day) in enumerate(zip(firms, days, strict=True)):
+        end = next(
+            (stop for start, stop in spans[int(firm)] if start <= day < stop),
+            day + np.timedelta64(1, "D"),
+        )
+        out[n] = min(end - np.timedelta64(1, "D"), view.as_of)
+    return out
+
+
+def _reported_share(view: InsuredView, occurred: np.ndarray, watched_to: np.ndarray) -> np.ndarray:
+    """F(age at the end of the window), from the reported-count development (docstring)."""
+    reported = view.triangle("reported", origin="accident_year")
+    fit = ChainLadder(average="volume", tail=1.0).fit(reported.values)
+    ages = reported.age_months / 12.0  # years from the start of the origin year
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = np.where(fit.cdf_ > 0, 1.0 / fit.cdf_, 0.0)
+    shares = np.nan_to_num(shares, nan=1.0)
+    # The age of a mid-year incident at the window's end, in years from its origin's start.
+    origin_start = occurred.astype("datetime64[Y]").astype("datetime64[D]")
+    age = (watched_to - origin_start).astype(float) / _DAYS_A_YEAR
+    points_age = np.concatenate([[0.5], ages])
+    points_share = np.concatenate([[0.0], shares])
+    return np.clip(np.interp(age, points_age, points_share, right=1.0), 0.0, 1.0)
+
+
+def _experience(view: InsuredView) -> ExperienceData:
+    p, c = view.policies, view.claims
+    if len(p) == 0:
+        raise PricingError("the history has no policies written by the as-of date", field="as_of")
+    incurred = view.triangle("incurred", origin="policy_year")
+    fit = ChainLadder(average="volume", tail=1.0).fit(incurred.values)
+    latest = incurred.latest()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(latest > 0, fit.ultimate_ / latest, 1.0)
+    factor = dict(
+        zip(incurred.origins.tolist(), np.nan_to_num(factor, nan=1.0).tolist(), strict=True)
+    )
+    per_policy = np.zeros(len(p))
+    rows = {int(pid): n for n, pid in enumerate(p.policy_id)}
+    for pid, year, amount in zip(c.policy_id, c.policy_year, c.incurred_fen, strict=True):
+        per_policy[rows[int(pid)]] += amount / 100.0 * factor.get(int(year), 1.0)
+    term = (p.expiry_date - p.effective_date).astype(float)
+    elapsed = np.clip(
+        (view.as_of + np.timedelta64(1, "D") - p.effective_date).astype(float), 0, term
+    )
+    expected = np.asarray(p.expected_loss, dtype=float) * elapsed / term
+    firms, firm_row = np.unique(p.firm_id, return_inverse=True)
+    years, year_col = np.unique(p.policy_year, return_inverse=True)
+    actual_grid = np.full((len(firms), len(years)), np.nan)
+    expected_grid = np.full((len(firms), len(years)), np.nan)
+    actual_grid[firm_row, year_col] = 0.0  # the insured cells, nan elsewhere
+    expected_grid[firm_row, year_col] = 0.0
+    np.add.at(actual_grid, (firm_row, year_col), per_policy)
+    np.add.at(expected_grid, (firm_row, year_col), expected)
+    return ExperienceData(actual_grid, expected_grid)
