@@ -533,3 +533,18 @@ def test_a_tiny_market_has_a_history_and_views_even_without_claims(arguments):
         for measure in ("paid", "incurred", "reported"):
             t = view.triangle(measure, origin="accident_year")
             assert not np.nan_to_num(t.values).any() or len(history.claims)
+
+
+@pytest.mark.parametrize("when", ("2019-09-30", "2025-12-31"))
+def test_a_liable_incident_is_claimed_when_its_lag_fits_its_cover(history, when):
+    """What a liability model's reported share needs: as of a date, a liable incident is
+    claimed exactly when its report lag ends within the cover it happened under."""
+    view = history.as_of(when)
+    seen = view.incidents
+    truth = history.incidents.take(np.isin(history.incidents.incident_id, seen.incident_id))
+    assert (np.isnat(seen.covered_until) == ~seen.insured).all()
+    assert (seen.covered_until[seen.insured] <= day(when)).all()
+    liable = truth.liable & seen.insured
+    fits = truth.first_made_date[liable] <= seen.covered_until[liable]
+    assert (seen.claimed[liable] == fits).all()
+    assert not seen.claimed[~liable].any()

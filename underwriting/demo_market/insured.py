@@ -151,6 +151,7 @@ class InsuredHistory:
             loss_fen=seen.loss_fen,
             firm_id=seen.firm_id,
             insured=seen.insured,
+            covered_until=rows.covered_until(seen.policy, self.policies, day),
             claimed=claimed,
             deficits=seen.deficits,
         )

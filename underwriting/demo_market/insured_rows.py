@@ -143,6 +143,8 @@ def incidents(
     served = firm >= 0
     claim = np.full(len(incidents.ids), -1)
     claim[claims.incident] = np.arange(len(claims))
+    firm_id = np.where(served, parties.firm_ids[np.maximum(firm, 0)], 0)
+    in_force = policy_in_force(firm_id, _dates(incidents.day), policies)
     year = _dates(incidents.day).astype("datetime64[Y]").astype(np.int64) + 1970
     deficits = np.full((len(firm), len(QUALITY_FEATURES)), np.nan)
     for y, table in ledger.deficits_by_year.items():
@@ -154,34 +156,51 @@ def incidents(
         hazard_class=np.array(HAZARD_CLASSES)[parties.enterprise_class[incidents.enterprise]],
         occurred_date=_dates(incidents.day),
         loss_fen=incidents.loss_fen,
-        firm_id=np.where(served, parties.firm_ids[np.maximum(firm, 0)], 0),
+        firm_id=firm_id,
         liability_probability=np.where(served, parties.firm_liability[np.maximum(firm, 0)], 0.0),
         liable=draws.liable,
         first_made_date=np.where(
             draws.liable, _dates(incidents.day + draws.lag_days), np.datetime64("NaT")
         ),
-        insured=_insured_on(firm, incidents.day, policies, parties.firm_ids),
+        policy=in_force,
+        covered_until=covered_until(in_force, policies, np.datetime64("9999-12-31")),
         claim=claim,
         deficits=deficits,
         exposure_row=exposure_row,
     )
 
 
-def _insured_on(
-    firm: np.ndarray, day: np.ndarray, policies: Policies, firm_ids: np.ndarray
-) -> np.ndarray:
-    """Whether each incident's firm held a policy in force on the incident day (a policy
-    runs from its effective date to 1 January, one a year)."""
-    year = _dates(day).astype("datetime64[Y]").astype(np.int64) + 1970
-    starts = {
-        (f, y): int(d)
-        for f, y, d in zip(
-            policies.firm_id.tolist(),
-            policies.policy_year.tolist(),
-            policies.effective_date.astype(np.int64).tolist(),
-            strict=True,
-        )
-    }
-    ids = np.where(firm >= 0, firm_ids[np.maximum(firm, 0)], 0)
-    keys = zip(ids.tolist(), year.tolist(), day.tolist(), strict=True)
-    return np.array([starts.get((f, y), d + 1) <= d for f, y, d in keys], dtype=bool)
+def policy_in_force(firm_id: np.ndarray, day: np.ndarray, policies: Policies) -> np.ndarray:
+    """The row of the policy of firm ``firm_id`` in force on ``day`` (dates), -1 for none: a
+    firm has at most one policy a year, from its effective date to 1 January."""
+    year = day.astype("datetime64[Y]").astype(np.int64) + 1970
+    keys = zip(policies.firm_id.tolist(), policies.policy_year.tolist(), strict=True)
+    row_of = {key: k for k, key in enumerate(keys)}
+    rows = np.array(
+        [row_of.get(key, -1) for key in zip(firm_id.tolist(), year.tolist(), strict=True)],
+        dtype=np.int64,
+    )
+    starts = policies.effective_date[np.maximum(rows, 0)] if len(policies) else day
+    return np.where((rows >= 0) & (starts <= day), rows, -1)
+
+
+def covered_until(policy: np.ndarray, policies: Policies, as_of: np.datetime64) -> np.ndarray:
+    """For each policy row (-1: none), the last day of the continuous cover it is part of —
+    the firm's policies with its retro date written by ``as_of`` — cut at ``as_of``: the
+    last day a claim for an incident under it could reach a policy, as then known. NaT for
+    none."""
+    written = policies.effective_date <= as_of
+    runs: dict[tuple[int, int], np.datetime64] = {}
+    for firm, retro, expiry in zip(
+        policies.firm_id[written].tolist(),
+        policies.retro_date[written].astype(np.int64).tolist(),
+        policies.expiry_date[written],
+        strict=True,
+    ):
+        runs[(firm, retro)] = max(runs.get((firm, retro), expiry), expiry)
+    out = np.full(len(policy), np.datetime64("NaT"), dtype="datetime64[D]")
+    for k, row in enumerate(policy.tolist()):
+        if row >= 0:
+            key = (int(policies.firm_id[row]), int(policies.retro_date[row].astype(np.int64)))
+            out[k] = min(runs[key] - 1, as_of)
+    return out

@@ -130,10 +130,12 @@ class IncidentOutcomes(Rows):
     firm whose engagement was in force that day (0: none); ``liability_probability`` its
     true π_f; ``liable`` the truth's draw; ``first_made_date`` when a liable incident is
     claimed (incident + report lag; NaT if not liable) whether or not any policy answers;
-    ``insured``: the firm held a policy on the incident date; ``claim`` the claim row (-1:
-    none); ``deficits`` the firm's quality features as of 1 January of the incident year (as
-    that year's quotes read them; NaN without a firm); ``exposure_row`` the row of the
-    exposure table (enterprise, half-year) it counts in."""
+    ``policy`` the firm's policy in force on the incident date (-1: none; ``insured``);
+    ``covered_until`` the last day of the continuous cover (same retro date) that policy is
+    part of — a claim first made after it reaches no insurer (NaT: none); ``claim`` the
+    claim row (-1: none); ``deficits`` the firm's quality features as of 1 January of the
+    incident year (as that year's quotes read them; NaN without a firm); ``exposure_row``
+    the row of the exposure table (enterprise, half-year) it counts in."""
 
     incident_id: np.ndarray
     enterprise_id: np.ndarray
@@ -144,10 +146,16 @@ class IncidentOutcomes(Rows):
     liability_probability: np.ndarray
     liable: np.ndarray
     first_made_date: np.ndarray
-    insured: np.ndarray
+    policy: np.ndarray
+    covered_until: np.ndarray
     claim: np.ndarray
     deficits: np.ndarray
     exposure_row: np.ndarray
+
+    @property
+    def insured(self) -> np.ndarray:
+        """Whether the firm held a policy on the incident date."""
+        return self.policy >= 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,7 +202,10 @@ class ClaimsToDate(Rows):
 class IncidentObservations(Rows):
     """The incidents that occurred by the as-of date, as seen then: ``claimed`` — a claim
     was first made on a policy by then; ``insured`` and ``deficits`` as in
-    ``IncidentOutcomes``."""
+    ``IncidentOutcomes``; ``covered_until`` the last day, up to the as-of date, of the
+    continuous cover in force on the incident date as the policies written by then show it
+    — a liable incident is claimed by the as-of date exactly when its report lag is at most
+    ``covered_until − occurred_date`` (the reported share of a liability model)."""
 
     incident_id: np.ndarray
     enterprise_id: np.ndarray
@@ -203,5 +214,6 @@ class IncidentObservations(Rows):
     loss_fen: np.ndarray
     firm_id: np.ndarray
     insured: np.ndarray
+    covered_until: np.ndarray
     claimed: np.ndarray
     deficits: np.ndarray
