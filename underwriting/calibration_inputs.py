@@ -10,12 +10,13 @@ immature figure developed to ultimate first:
 - **liability**: the incidents at clients of firms insured on the incident date. Whether a
   liable claim was made depends on the claim having been reported while the firm still held
   cover: an incident is watched from its date to the end of the firm's continuous cover or
-  the as-of date, whichever is first, and its ``reported_share`` is the share of liable
-  claims reported within that window, read from the chain-ladder development of the
-  reported counts by accident year (``pricing.ChainLadder``): ``F(age) = 1 / cdf(age)``,
-  linear in the age between the yearly points (an incident is taken to be mid-year, the
-  usual accident-year approximation). Incidents whose window would see less than
-  ``MIN_REPORTED_SHARE`` of their claims tell almost nothing and are left out;
+  the as-of date, whichever is first (the view's ``covered_until``), and its
+  ``reported_share`` is the share of liable claims reported within that window, read from
+  the chain-ladder development of the reported counts by accident year
+  (``pricing.ChainLadder``): ``F(age) = 1 / cdf(age)``, linear in the age between the
+  yearly points (an incident is taken to be mid-year, the usual accident-year
+  approximation). Incidents whose window would see less than ``MIN_REPORTED_SHARE`` of
+  their claims tell almost nothing and are left out;
 - **severity**: the incidents' direct losses by hazard class (known when they happen: the
   ground-up severity needs no development);
 - **experience**: per firm and policy year, the claims' case incurred to date developed by
@@ -80,40 +81,13 @@ def _severity(view: InsuredView) -> SeverityData:
 def _liability(view: InsuredView) -> LiabilityData:
     i = view.incidents
     watched = i.insured & (i.firm_id > 0)
-    ends = _cover_ends(view, i.firm_id[watched], i.occurred_date[watched])
-    share = _reported_share(view, i.occurred_date[watched], ends)
+    share = _reported_share(view, i.occurred_date[watched], i.covered_until[watched])
     keep = share >= MIN_REPORTED_SHARE
     return LiabilityData(
         deficits=np.asarray(i.deficits[watched][keep], dtype=float),
         liable=i.claimed[watched][keep].astype(float),
         reported_share=share[keep],
     )
-
-
-def _cover_ends(view: InsuredView, firms: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """Per incident, the last day of its firm's continuous cover from the incident day on,
-    at most the as-of day."""
-    p = view.policies
-    out = np.empty(len(firms), dtype="datetime64[D]")
-    spans: dict[int, list[tuple[np.datetime64, np.datetime64]]] = {}
-    for firm in np.unique(firms):
-        own = np.flatnonzero(p.firm_id == firm)
-        order = own[np.argsort(p.effective_date[own])]
-        merged: list[tuple[np.datetime64, np.datetime64]] = []
-        for row in order:
-            start, end = p.effective_date[row], p.expiry_date[row]  # end exclusive
-            if merged and start <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-            else:
-                merged.append((start, end))
-        spans[int(firm)] = merged
-    for n, (firm, day) in enumerate(zip(firms, days, strict=True)):
-        end = next(
-            (stop for start, stop in spans[int(firm)] if start <= day < stop),
-            day + np.timedelta64(1, "D"),
-        )
-        out[n] = min(end - np.timedelta64(1, "D"), view.as_of)
-    return out
 
 
 def _reported_share(view: InsuredView, occurred: np.ndarray, watched_to: np.ndarray) -> np.ndarray:
