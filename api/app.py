@@ -9,6 +9,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import errors
+from api.routes import actuarial as actuarial_routes
 from api.routes import claims as claim_routes
 from api.routes import market as market_routes
 from api.routes import policies as policy_routes
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.uow_factory = partial(UnitOfWork, session_factory(engine))
     errors.install(app)
     app.include_router(build_router())
+    app.include_router(actuarial_routes.build_router())  # before /rating-models/{version}
     app.include_router(pricing_routes.build_router())
     app.include_router(market_routes.build_router())
     app.include_router(quote_routes.build_router())

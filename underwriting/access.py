@@ -45,6 +45,7 @@ class Resource(StrEnum):
     QUOTE = "quote"
     POLICY = "policy"
     AUDIT_EVENT = "audit_event"
+    BACKTEST = "backtest"
 
 
 #: Roles that may create each resource kind; the parent must also be in their scope.
@@ -62,6 +63,7 @@ CREATE_ROLES: dict[Resource, frozenset[Role]] = {
     Resource.QUOTE: frozenset({Role.UNDERWRITER}),
     Resource.POLICY: frozenset({Role.UNDERWRITER}),
     Resource.AUDIT_EVENT: frozenset(),  # written by the use cases, never posted
+    Resource.BACKTEST: frozenset({Role.ADMIN, Role.ACTUARY}),
 }
 
 #: Who may read rating models and ask for indications: the insurer side and the platform.

@@ -3,8 +3,13 @@
 The history is the demo market's (``fixtures/demo`` or a generated market, with the insured
 history drawn on top of it by ``underwriting.demo_market.insured``), seen as an actuary sees
 it on ``as_of``; ``calibration_inputs`` develops it and ``pricing.calibration`` fits it. The
-draft document and its diagnostics are written as JSON for an actuary to review and publish
-(``POST /v1/rating-models``), where a second actuary approves it.
+book's own policies and claims are not yet read back into a history: until they are, the
+market directory (``SECONDLOCK_HISTORY_MARKET``) is the source, and every calibration and
+backtest records which one it used.
+
+``secondlock calibrate`` writes the draft and its diagnostics as JSON;
+``calibrate_and_store`` (``POST /v1/rating-models/calibrations``) stores the draft version
+and its diagnostics in one transaction, for a second actuary to approve.
 """
 
 from __future__ import annotations
@@ -12,11 +17,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from pathlib import Path
 
 from pricing import RatingModel
 from pricing.calibration import Calibration, calibrate
+from underwriting import rating_models
+from underwriting.access import Principal, Resource, require_create
 from underwriting.calibration_inputs import calibration_data
+from underwriting.db.tables import Calibration as CalibrationRow
+from underwriting.db.tables import RatingModel as RatingModelRow
+from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
 from underwriting.demo_market import Market, read_market
 from underwriting.demo_market.insured import InsuredHistory, insured_history
 from underwriting.errors import InvalidInput
@@ -30,13 +41,87 @@ class HistorySource:
 
     market: Path = DEMO_MARKET
 
+    @classmethod
+    def of(cls, configured: str) -> HistorySource:
+        """The source a setting names; the committed demo set when it names none."""
+        return cls(Path(configured)) if configured else cls()
+
+    @property
+    def name(self) -> str:
+        return f"market {self.market.name}"
+
+    @property
+    def years(self) -> tuple[int, int]:
+        """The first and last calendar years of the history (from the market's truth)."""
+        arguments = json.loads((self.market / "truth.json").read_text())["arguments"]
+        first = int(arguments["first_year"])
+        return first, first + int(arguments["years"]) - 1
+
     def history(self) -> InsuredHistory:
-        return insured_history(self.read())
+        return _history(self.market.resolve())
 
     def read(self) -> Market:
         if not (self.market / "truth.json").exists():
             raise InvalidInput("market", str(self.market), "is not a market directory")
         return read_market(self.market)
+
+
+@cache
+def _history(market: Path) -> InsuredHistory:
+    """The insured history of a market directory: drawn once per process (about a second
+    for the demo set), then shared; it is immutable."""
+    return insured_history(HistorySource(market).read())
+
+
+@dataclass(frozen=True)
+class Stored:
+    model: RatingModelRow
+    calibration: CalibrationRow
+
+
+def calibrate_and_store(
+    uow_factory: UnitOfWorkFactory,
+    principal: Principal,
+    *,
+    as_of: date,
+    version: str | None = None,
+    source: HistorySource | None = None,
+) -> Stored:
+    """Calibrate on ``source``'s history as of ``as_of`` and store the draft version with
+    its diagnostics, for a second actuary to approve."""
+    require_create(principal, Resource.RATING_MODEL)
+    source = source or HistorySource()
+    calibration = calibrate_history(source.history(), as_of=as_of, version=version)
+    stored: list[CalibrationRow] = []
+
+    def keep(uow: UnitOfWork, row: RatingModelRow) -> None:
+        stored.append(
+            uow.calibrations.add(
+                CalibrationRow(
+                    model_version=row.version,
+                    as_of_date=as_of,
+                    source=source.name,
+                    diagnostics=calibration.diagnostics,
+                    created_by_key_id=principal.key_id,
+                )
+            )
+        )
+        uow.flush()
+
+    model = rating_models.create_draft(uow_factory, principal, calibration.document, then=keep)
+    return Stored(model, stored[0])
+
+
+def get_calibration(
+    uow_factory: UnitOfWorkFactory, principal: Principal, version: str
+) -> CalibrationRow:
+    """The calibration behind a model version (404 for one that was not calibrated)."""
+    rating_models.get_model(uow_factory, principal, version)  # scope and 404 of the model
+    with uow_factory() as uow:
+        row = uow.calibrations.of_model(version)
+        if row is None:
+            raise InvalidInput("version", version, "was published by hand, not calibrated")
+        return row
 
 
 def calibrate_history(

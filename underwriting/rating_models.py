@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -43,9 +43,14 @@ def validated(document: Mapping[str, Any]) -> RatingModel:
 
 
 def create_draft(
-    uow_factory: UnitOfWorkFactory, principal: Principal, document: Mapping[str, Any]
+    uow_factory: UnitOfWorkFactory,
+    principal: Principal,
+    document: Mapping[str, Any],
+    *,
+    then: Callable[[UnitOfWork, RatingModelRow], None] | None = None,
 ) -> RatingModelRow:
-    """Store a new model version as a draft, after validating every parameter."""
+    """Store a new model version as a draft, after validating every parameter; ``then``
+    adds what belongs with it (a calibration's diagnostics) in the same transaction."""
     require_create(principal, Resource.RATING_MODEL)
     model = validated(document)
     with uow_factory() as uow:
@@ -62,6 +67,8 @@ def create_draft(
         )
         uow.flush()
         _record(uow, principal, "model.draft", row)
+        if then is not None:
+            then(uow, row)
         uow.commit()
         return row
 

@@ -227,6 +227,15 @@ class ReopenCode(StrEnum):
     ERROR_CORRECTION = "error_correction"
 
 
+class BacktestStatus(StrEnum):
+    """A backtest is ``queued``, ``running``, then ``finished`` or ``failed``."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+
 class SettlementStatus(StrEnum):
     """A settlement is ``pending`` an adjuster's approval, ``paid``, or ``withdrawn``."""
 

@@ -109,5 +109,5 @@ def test_the_universe_is_every_resource_route(app):
 
 
 #: Scoped by insurer rather than by the market; their matrices are in test_quote_api,
-#: test_policy_api and test_claim_scope, which build quotes, policies and claims first.
-INSURER_BUSINESS = {"quotes", "policies", "claims"}
+#: test_policy_api, test_claim_scope and test_actuarial_api, which build them first.
+INSURER_BUSINESS = {"quotes", "policies", "claims", "backtests"}

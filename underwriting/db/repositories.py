@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from underwriting.access import Principal, Resource
 from underwriting.db.scope import visible
 from underwriting.db.tables import (
     ApiKey,
+    Backtest,
     Base,
+    Calibration,
     Engagement,
     Finding,
     IdempotencyRecord,
@@ -202,3 +204,43 @@ __all__ = [
     "Repository",
     "ServiceRecordRepository",
 ]
+
+
+class CalibrationRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: Calibration) -> Calibration:
+        self.session.add(row)
+        return row
+
+    def of_model(self, version: str) -> Calibration | None:
+        query = select(Calibration).where(Calibration.model_version == version)
+        return self.session.scalars(query).first()
+
+
+class BacktestRepository(Repository[Backtest]):
+    """Backtests; the status changes are conditional updates, so a worker finishing and a
+    reader declaring it dead can never both win."""
+
+    def beat(self, ident: int, at: datetime) -> None:
+        query = update(Backtest).where(Backtest.id == ident, Backtest.status == "running")
+        self.session.execute(query.values(heartbeat_at=at))
+
+    def finish(self, ident: int, **values: Any) -> None:
+        """From ``running`` to ``values["status"]`` with its results; no-op otherwise."""
+        query = update(Backtest).where(Backtest.id == ident, Backtest.status == "running")
+        self.session.execute(query.values(**values))
+
+    def fail_if_silent(self, row: Backtest, **values: Any) -> None:
+        """Mark ``row`` failed unless it showed a sign of life since it was read."""
+        same_beat = (
+            Backtest.heartbeat_at == row.heartbeat_at
+            if row.heartbeat_at is not None
+            else Backtest.heartbeat_at.is_(None)
+        )
+        query = update(Backtest).where(
+            Backtest.id == row.id, Backtest.status.in_(["queued", "running"]), same_beat
+        )
+        self.session.execute(query.values(**values).execution_options(synchronize_session=False))
+        self.session.expire(row)

@@ -24,6 +24,7 @@ from underwriting.access import Principal, Resource
 from underwriting.db.tables import (
     Audit,
     AuditEvent,
+    Backtest,
     Claim,
     Engagement,
     Enterprise,
@@ -144,6 +145,12 @@ def _audit_event(p: Principal) -> ColumnElement[bool]:
     return AuditEvent.organisation_id == p.organisation_id if p.is_insurer_staff else false()
 
 
+def _backtest(p: Principal) -> ColumnElement[bool]:
+    if p.role is Role.ADMIN:
+        return true()
+    return Backtest.organisation_id == p.organisation_id if p.is_insurer_staff else false()
+
+
 VISIBLE: dict[Resource, Callable[[Principal], ColumnElement[bool]]] = {
     Resource.ORGANISATION: _organisation,
     Resource.FIRM: _firm,
@@ -157,6 +164,7 @@ VISIBLE: dict[Resource, Callable[[Principal], ColumnElement[bool]]] = {
     Resource.QUOTE: _quote,
     Resource.POLICY: _policy,
     Resource.AUDIT_EVENT: _audit_event,
+    Resource.BACKTEST: _backtest,
 }
 
 

@@ -25,6 +25,8 @@ from underwriting.db.ledger import LedgerRepository
 from underwriting.db.rating_inputs import RatingInputs
 from underwriting.db.repositories import (
     ApiKeyRepository,
+    BacktestRepository,
+    CalibrationRepository,
     EngagementRepository,
     IdempotencyRepository,
     OrganisationRepository,
@@ -35,6 +37,7 @@ from underwriting.db.repositories import (
 from underwriting.db.tables import (
     Audit,
     AuditEvent,
+    Backtest,
     Claim,
     Engagement,
     Enterprise,
@@ -94,6 +97,8 @@ class UnitOfWork:
         self.idempotency = IdempotencyRepository(session)
         self.rating_inputs = RatingInputs(session)
         self.rating_models = RatingModelRepository(session)
+        self.calibrations = CalibrationRepository(session)
+        self.backtests = BacktestRepository(session, Backtest, Resource.BACKTEST)
         self.quotes = QuoteRepository(session, Quote, Resource.QUOTE)
         self.policies = PolicyRepository(session, Policy, Resource.POLICY)
         self.audit_events = AuditEventRepository(session, AuditEvent, Resource.AUDIT_EVENT)

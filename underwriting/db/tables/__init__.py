@@ -1,6 +1,7 @@
 """Every table, importable from one place so that ``Base.metadata`` is complete."""
 
 from underwriting.db.tables.access import ApiKey, AuditEvent, IdempotencyRecord
+from underwriting.db.tables.actuarial import Backtest, Calibration
 from underwriting.db.tables.base import Base
 from underwriting.db.tables.book import (
     Audit,
@@ -32,7 +33,9 @@ __all__ = [
     "ApiKey",
     "Audit",
     "AuditEvent",
+    "Backtest",
     "Base",
+    "Calibration",
     "Claim",
     "ClaimSettlement",
     "Engagement",
