@@ -11,6 +11,8 @@ numpy and scipy only; nothing of the database, HTTP or the application (DESIGN.m
 """
 
 from pricing.aggregate import AggregateLoss, aggregate_loss, monte_carlo_aggregate, panjer_pmf
+from pricing.backtest_metrics import backtest_metrics
+from pricing.backtest_policies import BacktestPolicies
 from pricing.book import CoverageOption, RatingBook
 from pricing.claims_made import claims_made_step, full_years_between
 from pricing.credibility import BuhlmannStraub, experience_mod
@@ -60,6 +62,7 @@ __all__ = [
     "STANDARDISATION_GRADES",
     "AggregateLoss",
     "AuditLog",
+    "BacktestPolicies",
     "BuhlmannStraub",
     "ChainLadder",
     "ChangeStep",
@@ -83,6 +86,7 @@ __all__ = [
     "aggregate_loss",
     "allocate_fen",
     "audit_deficits",
+    "backtest_metrics",
     "cancellation_refund",
     "claims_made_step",
     "client_frequency",
