@@ -10,6 +10,7 @@ secondlock serve --port 8000
 secondlock develop TRIANGLE.csv      # chain ladder and Mack s.e. of a long-form triangle, as JSON
 secondlock reserve-backtest [--line LINE] [--out FILE]   # chain ladder vs the CAS squares
 secondlock calibrate --as-of 2023-12-31 [--market DIR] [--version V] [--out FILE]
+secondlock backtest [--from 2019] [--to 2025] [--candidate VERSION|FILE] [--market DIR] --out DIR
 """
 
 import argparse
@@ -33,7 +34,15 @@ from pricing.reserve_backtest import (
     read_schedule_p,
     summary_table,
 )
-from underwriting import calibrations, keys, market, parties, rating_models
+from underwriting import (
+    backtest_pages,
+    backtests,
+    calibrations,
+    keys,
+    market,
+    parties,
+    rating_models,
+)
 from underwriting.db import migrations
 from underwriting.db.engine import build_engine, session_factory
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
@@ -222,6 +231,21 @@ def _calibrate(args: argparse.Namespace, _: Settings) -> None:
     print(calibrations.summary(calibration))
 
 
+def _backtest(args: argparse.Namespace, _: Settings) -> None:
+    candidate = backtests.candidate_model(args.candidate) if args.candidate else None
+    history = calibrations.HistorySource(Path(args.market)).history()
+    first, last = backtests.default_range(history)
+    result = backtests.run_backtest(
+        history,
+        first_year=first if args.from_year is None else args.from_year,
+        last_year=last if args.to_year is None else args.to_year,
+        candidate=candidate,
+    )
+    backtest_pages.write_backtest(result.metrics, result.html, Path(args.out))
+    print(backtest_pages.summary(result.metrics))
+    print(f"wrote {Path(args.out) / 'metrics.json'} and {Path(args.out) / 'report.html'}")
+
+
 def _iso_date(flag: str, text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -301,6 +325,18 @@ def parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--version", help="the draft's version (default cal-<as-of>)")
     calibrate.add_argument("--out", help="write the draft document and diagnostics as JSON")
     calibrate.set_defaults(run=_calibrate)
+
+    rolling = groups.add_parser(
+        "backtest", help="rolling-origin backtest of the rating model on the demo insured history"
+    )
+    rolling.add_argument("--from", dest="from_year", type=int, help="first test year")
+    rolling.add_argument("--to", dest="to_year", type=int, help="last test year")
+    rolling.add_argument(
+        "--candidate", help="a shipped model version, or a model JSON file (calibrate --out)"
+    )
+    rolling.add_argument("--market", default=str(calibrations.DEMO_MARKET))
+    rolling.add_argument("--out", required=True, help="directory for metrics.json, report.html")
+    rolling.set_defaults(run=_backtest)
 
     for name, run, help_ in (
         ("demo", _demo, "prepare the demo book and print keys"),

@@ -7,6 +7,7 @@ python -m bench rating aggregate     # only the pricing benchmarks (``pricing`` 
 python -m bench quotes --quote-seconds 5 --quote-firms 20   # a quick quote load
 python -m bench claims --claim-seconds 5    # a quick settlement load
 python -m bench glm --glm-rows 100000      # a quick GLM comparison
+python -m bench backtest                   # the rolling-origin backtest end to end
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import claims, glm, ingest, pricing, quotes
+from bench import backtest, claims, glm, ingest, pricing, quotes
 from bench.claim_book import claims_per_policy
 from bench.load import usable_cpus
 from bench.postgres import default_server
@@ -77,6 +78,10 @@ def _glm(args: argparse.Namespace) -> str:
     return glm.glm_report(glm.run_glm(args.glm_rows, args.seed))
 
 
+def _backtest(args: argparse.Namespace) -> str:
+    return backtest.backtest_report(backtest.run_backtest_bench(args.seed))
+
+
 DESCRIPTION = (
     "Run SecondLock's benchmarks (ingest, quotes and claims on PostgreSQL; pricing) "
     "and print the results."
@@ -91,6 +96,7 @@ BENCHMARKS: dict[str, Callable[[argparse.Namespace], str]] = {
     "rating": _rating,
     "aggregate": _aggregate,
     "glm": _glm,
+    "backtest": _backtest,
 }
 #: Other names for benchmarks.
 ALIASES = {"pricing": "rating"}

@@ -124,3 +124,49 @@ def test_calibrate_refuses_a_bad_as_of_date_and_writes_nothing(cli, tmp_path, as
     assert (code, printed) == (2, "")
     assert words in err
     assert not out.exists()
+
+
+def test_backtest_writes_the_metrics_and_the_report_and_prints_a_summary(cli, tmp_path):
+    out = tmp_path / "backtest"
+    code, printed, err = cli("backtest", "--from", "2024", "--to", "2025", "--out", str(out))
+    assert (code, err) == (0, "")
+    assert sorted(p.name for p in out.iterdir()) == ["metrics.json", "report.html"]
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["schema"] == "secondlock.backtest-metrics/1"
+    assert metrics["test_years"] == [2024, 2025]
+    assert [n["as_of"] for n in metrics["rolling"]["calibrations"]] == ["2022-12-31", "2023-12-31"]
+    assert (out / "report.html").read_text().startswith("<!DOCTYPE html>")
+    assert printed.startswith("rolling-origin backtest 2024–2025:")
+    for words in ("pl-2026.1 as priced", "rolling calibration", "hazard class only", "Gini"):
+        assert words in printed
+
+
+def test_backtest_takes_a_calibrated_draft_as_its_candidate(cli, tmp_path):
+    draft = tmp_path / "draft.json"
+    assert cli("calibrate", "--as-of", "2022-12-31", "--out", str(draft))[0] == 0
+    out = tmp_path / "backtest"
+    code, printed, _ = cli(
+        "backtest", "--from", "2025", "--to", "2025", "--candidate", str(draft), "--out", str(out)
+    )
+    assert code == 0 and "cal-2022-12-31" in printed
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["rolling"]["labels"]["candidate"] == "cal-2022-12-31"
+    assert metrics["comparison"]["double_lift"]["deciles"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--from", "2017"], "from: leaves too little history to calibrate"),
+        (["--to", "2026"], "to: is beyond the history, which ends in 2025"),
+        (["--from", "2024", "--to", "2023"], "to: must not be before from (2024)"),
+        (["--candidate", "pl-1999.9"], "no shipped model 'pl-1999.9'"),
+        (["--market", "."], "market: is not a market directory"),
+    ],
+)
+def test_backtest_refuses_bad_input_and_writes_nothing(cli, tmp_path, argv, words):
+    out = tmp_path / "backtest"
+    code, printed, err = cli("backtest", *argv, "--out", str(out))
+    assert (code, printed) == (2, "")
+    assert err.startswith("secondlock: ") and words in err
+    assert not out.exists()

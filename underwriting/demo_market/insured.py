@@ -21,7 +21,7 @@ incidents and exposure so far — and its triangles::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -44,7 +44,7 @@ from underwriting.demo_market.insured_tables import (
 )
 from underwriting.demo_market.insured_truth import insured_truth
 from underwriting.demo_market.market import Market
-from underwriting.demo_market.market_arrays import market_arrays
+from underwriting.demo_market.market_arrays import MarketArrays, market_arrays
 from underwriting.demo_market.streams import random_stream
 from underwriting.demo_market.triangles import ORIGINS, Triangle, triangle
 
@@ -102,7 +102,8 @@ class InsuredView:
 @dataclass(frozen=True, eq=False)
 class InsuredHistory:
     """The whole insured history, fully developed (see ``insured_tables`` for the columns);
-    ``truth`` holds its parameters (JSON-native)."""
+    ``truth`` holds its parameters (JSON-native); ``arrays`` the market's arrays it was
+    drawn on, from which a policy's book can be rebuilt (``repricing``)."""
 
     first_year: int
     years: int
@@ -113,6 +114,7 @@ class InsuredHistory:
     incidents: IncidentOutcomes
     exposure: ExposurePeriods
     truth: dict[str, Any]
+    arrays: MarketArrays | None = field(default=None, repr=False)
 
     def as_of(self, when: DateLike) -> InsuredView:
         """What was known at the end of the day ``when``."""
@@ -211,4 +213,5 @@ def insured_history(
             "models": [m.version for m in models],
             "insured": insured_truth(),
         },
+        arrays=arrays,
     )
