@@ -23,7 +23,9 @@ the intercept: its coefficient is kept from the base model and the diagnostics s
   reported by the as-of date (from the development of the reported counts): the expected
   count of *reported* liable claims is ``π · reported_share``;
 - **severity**, per hazard class: ``pricing.severity_fit.fit_spliced`` (maximum likelihood)
-  on the incidents' direct losses, with the base model's splice threshold. A class with fewer
+  on the incidents' direct losses scaled by the mean liability share of the claims assessed
+  (the model's severity is the claim amount, the firm's share of the loss; the spliced
+  family is closed under scaling), with the base model's splice threshold. A class with fewer
   than ``MIN_SEVERITY_LOSSES`` losses, or none on one side of the threshold, keeps the base
   model's parameters, and the diagnostics say so;
 - **credibility K**: ``pricing.BuhlmannStraub`` on firm-years of developed actual losses per
@@ -103,10 +105,15 @@ class LiabilityData:
 
 @dataclass(frozen=True)
 class SeverityData:
-    """Incidents' direct losses in CNY (> 0) and their ``hazard_class`` indices."""
+    """Incidents' direct losses in CNY (> 0), their ``hazard_class`` indices, and the mean
+    liability ``share`` the claims were assessed at (``None`` where no claim was assessed
+    yet): the model's severity is the claim amount, the firm's share of the direct loss
+    (``pricing/models/README.md``), so the losses are fitted scaled by it."""
 
     hazard_class: np.ndarray
     losses: np.ndarray
+    share: float | None = 1.0
+    claims: int = 0
 
 
 @dataclass(frozen=True)
@@ -262,17 +269,27 @@ def _severity(data: SeverityData, document: dict[str, Any]) -> dict[str, Any]:
     classes = np.asarray(data.hazard_class, dtype=int)
     losses = np.asarray(data.losses, dtype=float)
     _require_rows("severity", len(classes), losses)
-    out: dict[str, Any] = {}
+    classes_out: dict[str, Any] = {}
+    out: dict[str, Any] = {"share": data.share, "claims_assessed": data.claims}
+    out["classes"] = classes_out
+    if data.share is None:
+        return out | {"kept": "no claim assessed yet: no share to scale the losses by"}
+    if not 0 < data.share <= 1:
+        raise PricingError("must be in (0, 1]", field="severity.share", value=data.share)
+    losses = losses * data.share
     for index, name in enumerate(HAZARD_CLASSES):
         sample = losses[classes == index]
         current = document["severity"][name]
         if sample.size < MIN_SEVERITY_LOSSES:
-            out[name] = {"n": int(sample.size), "kept": f"fewer than {MIN_SEVERITY_LOSSES} losses"}
+            classes_out[name] = {
+                "n": int(sample.size),
+                "kept": f"fewer than {MIN_SEVERITY_LOSSES} losses",
+            }
             continue
         try:
             fitted = fit_spliced(sample, threshold=float(current["threshold"]))
         except SeverityError as error:
-            out[name] = {"n": int(sample.size), "kept": str(error)}
+            classes_out[name] = {"n": int(sample.size), "kept": str(error)}
             continue
         values = {
             "mu": fitted.mu,
@@ -283,7 +300,7 @@ def _severity(data: SeverityData, document: dict[str, Any]) -> dict[str, Any]:
         }
         document["severity"][name] = {key: float(value) for key, value in values.items()}
         tail = int(np.sum(sample > fitted.threshold))
-        out[name] = {"n": int(sample.size), "n_tail": tail} | document["severity"][name]
+        classes_out[name] = {"n": int(sample.size), "n_tail": tail} | document["severity"][name]
     return out
 
 

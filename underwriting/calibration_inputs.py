@@ -18,7 +18,8 @@ immature figure developed to ultimate first:
   approximation). Incidents whose window would see less than ``MIN_REPORTED_SHARE`` of
   their claims tell almost nothing and are left out;
 - **severity**: the incidents' direct losses by hazard class (known when they happen: the
-  ground-up severity needs no development);
+  ground-up severity needs no development), with the mean liability share the claims made
+  by then were assessed at, which scales them to claim amounts;
 - **experience**: per firm and policy year, the claims' case incurred to date developed by
   the policy-year chain-ladder factor of its origin (ultimate / latest), against the model's
   expected loss of the term (its share elapsed by the as-of date).
@@ -74,8 +75,9 @@ def _frequency(view: InsuredView) -> FrequencyData:
 
 
 def _severity(view: InsuredView) -> SeverityData:
-    i = view.incidents
-    return SeverityData(_class_index(i.hazard_class), i.loss_fen / 100.0)
+    i, shares = view.incidents, view.claims.share
+    share = float(np.mean(shares)) if len(shares) else None
+    return SeverityData(_class_index(i.hazard_class), i.loss_fen / 100.0, share, len(shares))
 
 
 def _liability(view: InsuredView) -> LiabilityData:

@@ -182,7 +182,12 @@ def summary(calibration: Calibration) -> str:
         for key in ("kept_without_variation", "held_at_zero"):
             if fit.get(key):
                 lines.append(f"  {key.replace('_', ' ')}: {', '.join(fit[key])}")
-    fitted = [name for name, fit in d["severity"].items() if "kept" not in fit]
-    lines.append(f"severity: refitted {len(fitted)} of {len(d['severity'])} classes")
+    severity = d["severity"]
+    fitted = [name for name, fit in severity["classes"].items() if "kept" not in fit]
+    share = "none" if severity["share"] is None else f"{severity['share']:.3f}"
+    lines.append(
+        f"severity: refitted {len(fitted)} of {len(severity['classes'])} classes, losses "
+        f"scaled by the mean assessed share {share} ({severity['claims_assessed']} claims)"
+    )
     lines.append(f"experience: credibility K = {d['experience']['credibility_k']:,.0f} CNY")
     return "\n".join(lines)

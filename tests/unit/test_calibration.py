@@ -138,7 +138,7 @@ def test_severity_is_fitted_per_class_close_to_the_truth(fitted):
         got, true = fitted.document["severity"][name], BASE["severity"][name]
         assert got["mu"] == pytest.approx(true["mu"], abs=0.1), name
         assert got["sigma"] == pytest.approx(true["sigma"], rel=0.05), name
-        assert fitted.diagnostics["severity"][name]["n"] == 4_000
+        assert fitted.diagnostics["severity"]["classes"][name]["n"] == 4_000
 
 
 def test_credibility_k_is_recovered_within_a_factor(fitted):
@@ -154,7 +154,7 @@ def test_thin_severity_data_keeps_the_base_parameters():
         data, base=BASE, version="v", effective_from=date(2027, 1, 1), as_of=date(2026, 1, 1)
     )
     assert out.document["severity"]["mining"] == BASE["severity"]["mining"]
-    assert "fewer than 30" in out.diagnostics["severity"]["mining"]["kept"]
+    assert "fewer than 30" in out.diagnostics["severity"]["classes"]["mining"]["kept"]
 
 
 def test_bad_data_is_refused_naming_it():
@@ -174,3 +174,19 @@ def test_bad_data_is_refused_naming_it():
         data = CalibrationData(bad, good.liability, good.severity, good.experience)
         with pytest.raises(PricingError, match=text):
             calibrate(data, base=BASE, version="v", **DATES)
+
+
+def test_direct_losses_are_scaled_to_claim_amounts_by_the_assessed_share():
+    rng = np.random.default_rng(11)
+    claims = _severity(rng, 3_000)
+    direct = SeverityData(claims.hazard_class, claims.losses * 2.0, share=0.5, claims=40)
+    data = CalibrationData(_frequency(rng, 5_000), _liability(rng, 5_000), direct, _experience(rng))
+    out = calibrate(data, base=BASE, version="v", **DATES)
+    got, true = out.document["severity"]["mining"], BASE["severity"]["mining"]
+    assert got["mu"] == pytest.approx(true["mu"], abs=0.1)
+    assert out.diagnostics["severity"]["share"] == 0.5
+    unassessed = SeverityData(claims.hazard_class, claims.losses, share=None)
+    data = CalibrationData(data.frequency, data.liability, unassessed, data.experience)
+    kept = calibrate(data, base=BASE, version="v", **DATES)
+    assert kept.document["severity"] == BASE["severity"]
+    assert "no claim assessed" in kept.diagnostics["severity"]["kept"]

@@ -43,4 +43,4 @@ def test_the_true_coefficients_fall_inside_their_intervals(calibrated):
 def test_the_draft_is_a_valid_model_effective_the_next_day(calibrated):
     model = calibrated.model
     assert str(model.effective_from) == "2026-01-01"
-    assert calibrated.diagnostics["severity"]["mining"]["n"] > 100
+    assert calibrated.diagnostics["severity"]["classes"]["mining"]["n"] > 100

@@ -180,6 +180,7 @@ def claims_to_date(
         first_made_date=claims.first_made_date,
         closed_date=np.where(closed, claims.closed_date, np.datetime64("NaT")),
         loss_fen=claims.loss_fen,
+        share=claims.share,
         paid_fen=paid,
         case_reserve_fen=reserve,
         incurred_fen=paid + reserve,

@@ -180,7 +180,8 @@ class ExposurePeriods(Rows):
 @dataclass(frozen=True, eq=False)
 class ClaimsToDate(Rows):
     """The claims first made by the as-of date, as an actuary sees them then: paid, case
-    reserve and case incurred (fen) to date; ``closed_date`` NaT while open."""
+    reserve and case incurred (fen) to date; ``closed_date`` NaT while open; ``share`` the
+    firm's liability share the claim was assessed at (``claims.assess_liability``)."""
 
     claim_id: np.ndarray
     policy_id: np.ndarray
@@ -193,6 +194,7 @@ class ClaimsToDate(Rows):
     first_made_date: np.ndarray
     closed_date: np.ndarray
     loss_fen: np.ndarray
+    share: np.ndarray
     paid_fen: np.ndarray
     case_reserve_fen: np.ndarray
     incurred_fen: np.ndarray
