@@ -18,10 +18,14 @@ the intercept: its coefficient is kept from the base model and the diagnostics s
   standard errors are conservative for a binary outcome (a Poisson variance μ ≥ μ(1 − μ)).
   A coefficient estimated with the wrong sign (better service costing more, which the model
   forbids) is held at 0 and the rest refitted, largest violation first; the diagnostics list
-  it under ``held_at_zero``. Incidents too recent for all their claims to have been made
-  carry an offset ``log(reported_share)``, the share of liable claims expected to be
-  reported by the as-of date (from the development of the reported counts): the expected
-  count of *reported* liable claims is ``π · reported_share``;
+  it under ``held_at_zero``. An incident is seen for a window (to the end of the firm's
+  continuous cover or the as-of date) and carries an offset ``log F(window)``, the share of
+  liable claims reported within it: the expected count of *reported* liable claims is
+  ``π · F(window)``. Incidents whose window sees less than ``MIN_REPORTED_SHARE`` are left
+  out;
+- **reporting**: ``F``, the report-lag distribution, by the Lynden-Bell product-limit
+  estimator on the claims seen, whose lags are right-truncated by their windows
+  (``pricing.report_lag``); it also sets the **claims-made steps**, ``∫_{k−1}^{k} F``;
 - **severity**, per hazard class: ``pricing.severity_fit.fit_spliced`` (maximum likelihood)
   on the incidents' direct losses scaled by the mean liability share of the claims assessed
   (the model's severity is the claim amount, the firm's share of the loss; the spliced
@@ -54,6 +58,7 @@ from pricing.credibility import BuhlmannStraub
 from pricing.errors import PricingError
 from pricing.glm import GLM
 from pricing.model import FREQUENCY_FEATURES, HAZARD_CLASSES, QUALITY_FEATURES, RatingModel
+from pricing.report_lag import DAYS_A_YEAR, ReportLag, report_lag
 from pricing.severity import SeverityError
 from pricing.severity_fit import fit_spliced
 
@@ -63,10 +68,13 @@ __all__ = [
     "ExperienceData",
     "FrequencyData",
     "LiabilityData",
+    "ReportingData",
     "SeverityData",
     "calibrate",
 ]
 
+#: An incident whose window sees less than this share of its liable claims is left out.
+MIN_REPORTED_SHARE = 0.05
 #: Fewest losses a class needs for its own severity fit.
 MIN_SEVERITY_LOSSES = 30
 #: glum's gradient tolerance for the calibration fits: on the log-likelihood per unit of
@@ -95,12 +103,21 @@ class FrequencyData:
 @dataclass(frozen=True)
 class LiabilityData:
     """Incidents at insured firms' clients: the firm's ``deficits`` (rows ×
-    ``QUALITY_FEATURES``) when it happened, ``liable`` (1 if a liable claim was made by the
-    as-of date) and ``reported_share`` in (0, 1] (1 for a mature incident)."""
+    ``QUALITY_FEATURES``) when it happened, ``liable`` (1 if a liable claim was made in its
+    window) and ``window_days``, how long after the incident a claim could still be seen
+    (to the end of the firm's continuous cover or the as-of date)."""
 
     deficits: np.ndarray
     liable: np.ndarray
-    reported_share: np.ndarray
+    window_days: np.ndarray
+
+
+@dataclass(frozen=True)
+class ReportingData:
+    """The claims seen: each one's report ``lag_days`` and its incident's ``window_days``."""
+
+    lag_days: np.ndarray
+    window_days: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -131,6 +148,7 @@ class CalibrationData:
     liability: LiabilityData
     severity: SeverityData
     experience: ExperienceData
+    reporting: ReportingData
 
 
 @dataclass(frozen=True)
@@ -158,7 +176,9 @@ def calibrate(
     RatingModel.from_document(base)  # the base must itself be a valid model
     document = copy.deepcopy(dict(base))
     frequency = _frequency(data.frequency, document)
-    liability = _liability(data.liability, document)
+    lag = report_lag(data.reporting.lag_days, data.reporting.window_days)
+    reporting = _reporting(lag, document)
+    liability = _liability(data.liability, lag, document)
     severity = _severity(data.severity, document)
     experience = _credibility(data.experience, document)
     document["version"] = version
@@ -173,6 +193,7 @@ def calibrate(
             "as_of": as_of.isoformat(),
             "base_version": base["version"],
             "frequency": frequency,
+            "reporting": reporting,
             "liability": liability,
             "severity": severity,
             "experience": experience,
@@ -222,18 +243,32 @@ def _frequency(data: FrequencyData, document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _liability(data: LiabilityData, document: dict[str, Any]) -> dict[str, Any]:
+def _reporting(lag: ReportLag, document: dict[str, Any]) -> dict[str, Any]:
+    steps = lag.steps(len(document["claims_made_steps"]))
+    steps = np.maximum.accumulate(steps).tolist()  # the model's steps never fall
+    document["claims_made_steps"] = steps
+    return {
+        "claims": lag.claims,
+        "reported_within": {f"{y}y": float(lag(y * DAYS_A_YEAR)) for y in (0.5, 1, 2, 3)},
+        "claims_made_steps": steps,
+    }
+
+
+def _liability(data: LiabilityData, lag: ReportLag, document: dict[str, Any]) -> dict[str, Any]:
     deficits = np.asarray(data.deficits, dtype=float)
-    share = np.asarray(data.reported_share, dtype=float)
-    _require_rows("liability", len(deficits), data.liable, share)
+    window = np.asarray(data.window_days, dtype=float)
+    _require_rows("liability", len(deficits), data.liable, window)
     _require_shape("liability.deficits", deficits, len(QUALITY_FEATURES))
-    if not ((share > 0) & (share <= 1)).all():
-        raise PricingError("must be in (0, 1]", field="liability.reported_share", value=share.min())
+    if not (window >= 0).all():
+        raise PricingError("must be >= 0", field="liability.window_days", value=window.min())
+    share = lag(window)
+    seen = share >= MIN_REPORTED_SHARE
+    deficits, liable, share = deficits[seen], np.asarray(data.liable)[seen], share[seen]
     free = _varied(deficits)
     constrained: list[str] = []
     while True:
         fit = GLM("poisson", "log", tol=GLM_TOL).fit(
-            deficits[:, free], data.liable, offset=np.log(share)
+            deficits[:, free], liable, offset=np.log(share)
         )
         wrong = [
             i
@@ -259,7 +294,8 @@ def _liability(data: LiabilityData, document: dict[str, Any]) -> dict[str, Any]:
     document["liability"]["base_probability"] = float(math.exp(fit.intercept_))
     document["liability"]["coefficients"] = coefficients
     return _summary(fit, rows) | {
-        "liable_claims": int(np.sum(data.liable)),
+        "liable_claims": int(np.sum(liable)),
+        "left_out": int(np.sum(~seen)),
         "kept_without_variation": [QUALITY_FEATURES[i] for i in np.flatnonzero(~_varied(deficits))],
         "held_at_zero": constrained,
     }

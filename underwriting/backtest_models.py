@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from pricing import HAZARD_CLASSES, PricingError, RatingModel
-from pricing.calibration import CalibrationData
+from pricing.calibration import MIN_REPORTED_SHARE, CalibrationData
+from pricing.report_lag import report_lag
 from underwriting.calibration_inputs import calibration_data
 from underwriting.calibrations import calibrate_history
 from underwriting.demo_market.cover_pricing import model_in_force
@@ -102,7 +103,8 @@ def class_only_model(
     """``document`` refitted on ``data`` knowing only the hazard class: base incidents per
     100 employee-years = Σ incidents / Σ exposure per class (the class-only Poisson fit; a
     class without an incident keeps its rate), π0 = Σ liable / Σ reported share (the
-    intercept-only fit of ``pricing.calibration``'s liability model), every frequency and
+    intercept-only fit of ``pricing.calibration``'s liability model, F the report-lag
+    distribution it estimates), every frequency and
     liability coefficient 0. Without ``data``, only the coefficients are set to 0."""
     doc = copy.deepcopy(document)
     frequency, liability = doc["frequency"], doc["liability"]
@@ -117,10 +119,12 @@ def class_only_model(
     for c, name in enumerate(HAZARD_CLASSES):
         if incidents[c] > 0:
             frequency["base_per_100_employees"][name] = float(incidents[c] / exposure[c])
-    liable = float(np.sum(data.liability.liable))
-    share = float(np.sum(data.liability.reported_share))
+    lag = report_lag(data.reporting.lag_days, data.reporting.window_days)
+    share = lag(data.liability.window_days)
+    seen = share >= MIN_REPORTED_SHARE
+    liable = float(np.sum(np.asarray(data.liability.liable)[seen]))
     if liable > 0:
-        liability["base_probability"] = min(1.0, liable / share)
+        liability["base_probability"] = min(1.0, liable / float(np.sum(share[seen])))
     return RatingModel.from_document(doc)
 
 

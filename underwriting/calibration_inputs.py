@@ -7,16 +7,12 @@ immature figure developed to ultimate first:
 - **frequency**: the enterprise half-years to date — hazard class, the hazard metrics ``x``
   from the snapshot at the period's start, exposure = employees/100 × years at risk, and the
   incidents that occurred;
-- **liability**: the incidents at clients of firms insured on the incident date. Whether a
-  liable claim was made depends on the claim having been reported while the firm still held
-  cover: an incident is watched from its date to the end of the firm's continuous cover or
-  the as-of date, whichever is first (the view's ``covered_until``), and its
-  ``reported_share`` is the share of liable claims reported within that window, read from
-  the chain-ladder development of the reported counts by accident year
-  (``pricing.ChainLadder``): ``F(age) = 1 / cdf(age)``, linear in the age between the
-  yearly points (an incident is taken to be mid-year, the usual accident-year
-  approximation). Incidents whose window would see less than ``MIN_REPORTED_SHARE`` of
-  their claims tell almost nothing and are left out;
+- **liability**: the incidents at clients of firms insured on the incident date, each with
+  its window — from the incident to the end of the firm's continuous cover or the as-of
+  date, whichever is first (the view's ``covered_until``): a liable incident is claimed only
+  if it is reported within it;
+- **reporting**: each claim's report lag and its incident's window, from which
+  ``pricing.report_lag`` estimates the right-truncated lag distribution;
 - **severity**: the incidents' direct losses by hazard class (known when they happen: the
   ground-up severity needs no development), with the mean liability share the claims made
   by then were assessed at, which scales them to claim amounts;
@@ -37,15 +33,12 @@ from pricing.calibration import (
     ExperienceData,
     FrequencyData,
     LiabilityData,
+    ReportingData,
     SeverityData,
 )
 from pricing.errors import PricingError
 from pricing.model import HAZARD_CLASSES
 from underwriting.demo_market.insured import InsuredView
-
-#: An incident whose window sees less than this share of its liable claims is left out.
-MIN_REPORTED_SHARE = 0.05
-_DAYS_A_YEAR = 365.25
 
 
 def calibration_data(view: InsuredView) -> CalibrationData:
@@ -55,6 +48,7 @@ def calibration_data(view: InsuredView) -> CalibrationData:
         liability=_liability(view),
         severity=_severity(view),
         experience=_experience(view),
+        reporting=_reporting(view),
     )
 
 
@@ -83,29 +77,26 @@ def _severity(view: InsuredView) -> SeverityData:
 def _liability(view: InsuredView) -> LiabilityData:
     i = view.incidents
     watched = i.insured & (i.firm_id > 0)
-    share = _reported_share(view, i.occurred_date[watched], i.covered_until[watched])
-    keep = share >= MIN_REPORTED_SHARE
     return LiabilityData(
-        deficits=np.asarray(i.deficits[watched][keep], dtype=float),
-        liable=i.claimed[watched][keep].astype(float),
-        reported_share=share[keep],
+        deficits=np.asarray(i.deficits[watched], dtype=float),
+        liable=i.claimed[watched].astype(float),
+        window_days=_days(i.covered_until[watched] - i.occurred_date[watched]),
     )
 
 
-def _reported_share(view: InsuredView, occurred: np.ndarray, watched_to: np.ndarray) -> np.ndarray:
-    """F(age at the end of the window), from the reported-count development (docstring)."""
-    reported = view.triangle("reported", origin="accident_year")
-    fit = ChainLadder(average="volume", tail=1.0).fit(reported.values)
-    ages = reported.age_months / 12.0  # years from the start of the origin year
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shares = np.where(fit.cdf_ > 0, 1.0 / fit.cdf_, 0.0)
-    shares = np.nan_to_num(shares, nan=1.0)
-    # The age of a mid-year incident at the window's end, in years from its origin's start.
-    origin_start = occurred.astype("datetime64[Y]").astype("datetime64[D]")
-    age = (watched_to - origin_start).astype(float) / _DAYS_A_YEAR
-    points_age = np.concatenate([[0.5], ages])
-    points_share = np.concatenate([[0.0], shares])
-    return np.clip(np.interp(age, points_age, points_share, right=1.0), 0.0, 1.0)
+def _reporting(view: InsuredView) -> ReportingData:
+    """Each claim's lag and its incident's window (the claims seen, right-truncated)."""
+    c, i = view.claims, view.incidents
+    row = {int(ident): n for n, ident in enumerate(i.incident_id)}
+    incident = np.array([row[int(ident)] for ident in c.incident_id], dtype=int)
+    return ReportingData(
+        lag_days=_days(c.first_made_date - c.incident_date),
+        window_days=_days(i.covered_until[incident] - i.occurred_date[incident]),
+    )
+
+
+def _days(span: np.ndarray) -> np.ndarray:
+    return np.asarray(span, dtype="timedelta64[D]").astype(float)
 
 
 def _experience(view: InsuredView) -> ExperienceData:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -17,6 +18,7 @@ from pricing.calibration import (
     ExperienceData,
     FrequencyData,
     LiabilityData,
+    ReportingData,
     SeverityData,
     calibrate,
 )
@@ -51,7 +53,7 @@ def _frequency(rng, n=60_000) -> FrequencyData:
     return FrequencyData(classes, x, exposure, counts)
 
 
-def _liability(rng, n=80_000) -> LiabilityData:
+def _liability(rng, n=80_000) -> tuple[LiabilityData, ReportingData]:
     q = np.column_stack(
         [
             rng.gamma(2.0, 6.0, n),
@@ -66,10 +68,13 @@ def _liability(rng, n=80_000) -> LiabilityData:
     gamma = np.array([BASE["liability"]["coefficients"][f] for f in QUALITY_FEATURES])
     p = np.minimum(1.0, BASE["liability"]["base_probability"] * np.exp(q @ gamma))
     liable = rng.random(n) < p
-    # A third of the incidents are recent: only some of their liable claims are made yet.
-    share = np.where(rng.random(n) < 1 / 3, rng.uniform(0.3, 1.0, n), 1.0)
-    reported = liable & (rng.random(n) < share)
-    return LiabilityData(q, reported.astype(float), share)
+    # Report lags of median 150 days, at most three years; a third of the incidents are
+    # seen for a short window only (recent, or the firm lapsed), so some claims are unseen.
+    lag = np.minimum(np.round(np.exp(np.log(150) + 0.9 * rng.standard_normal(n))), 1095)
+    window = np.where(rng.random(n) < 1 / 3, rng.uniform(0, 1095, n).round(), 3000.0)
+    seen = liable & (lag <= window)
+    liability = LiabilityData(q, seen.astype(float), window)
+    return liability, ReportingData(lag[seen], window[seen])
 
 
 def _severity(rng, per_class=4_000) -> SeverityData:
@@ -91,10 +96,15 @@ def _experience(rng, firms=400, years=6, k=500_000.0) -> ExperienceData:
     return ExperienceData(actual, expected)
 
 
+def _data(rng, frequency, liability_and_reporting, severity) -> CalibrationData:
+    liability, reporting = liability_and_reporting
+    return CalibrationData(frequency, liability, severity, _experience(rng), reporting)
+
+
 @pytest.fixture(scope="module")
 def fitted():
     rng = np.random.default_rng(2026)
-    data = CalibrationData(_frequency(rng), _liability(rng), _severity(rng), _experience(rng))
+    data = _data(rng, _frequency(rng), _liability(rng), _severity(rng))
     return calibrate(
         data,
         base=BASE,
@@ -149,7 +159,7 @@ def test_credibility_k_is_recovered_within_a_factor(fitted):
 def test_thin_severity_data_keeps_the_base_parameters():
     rng = np.random.default_rng(1)
     thin = SeverityData(np.zeros(5, dtype=int), np.array([1e4, 2e4, 3e4, 4e4, 5e4]))
-    data = CalibrationData(_frequency(rng, 5_000), _liability(rng, 5_000), thin, _experience(rng))
+    data = _data(rng, _frequency(rng, 5_000), _liability(rng, 5_000), thin)
     out = calibrate(
         data, base=BASE, version="v", effective_from=date(2027, 1, 1), as_of=date(2026, 1, 1)
     )
@@ -159,9 +169,7 @@ def test_thin_severity_data_keeps_the_base_parameters():
 
 def test_bad_data_is_refused_naming_it():
     rng = np.random.default_rng(3)
-    good = CalibrationData(
-        _frequency(rng, 2_000), _liability(rng, 2_000), _severity(rng, 50), _experience(rng)
-    )
+    good = _data(rng, _frequency(rng, 2_000), _liability(rng, 2_000), _severity(rng, 50))
     f = good.frequency
     collinear = np.column_stack([f.features[:, :8], f.features[:, 0] * 2.0])
     cases = [
@@ -171,7 +179,7 @@ def test_bad_data_is_refused_naming_it():
         (FrequencyData(f.hazard_class, collinear, f.exposure, f.incidents), "rank"),
     ]
     for bad, text in cases:
-        data = CalibrationData(bad, good.liability, good.severity, good.experience)
+        data = replace(good, frequency=bad)
         with pytest.raises(PricingError, match=text):
             calibrate(data, base=BASE, version="v", **DATES)
 
@@ -180,13 +188,13 @@ def test_direct_losses_are_scaled_to_claim_amounts_by_the_assessed_share():
     rng = np.random.default_rng(11)
     claims = _severity(rng, 3_000)
     direct = SeverityData(claims.hazard_class, claims.losses * 2.0, share=0.5, claims=40)
-    data = CalibrationData(_frequency(rng, 5_000), _liability(rng, 5_000), direct, _experience(rng))
+    data = _data(rng, _frequency(rng, 5_000), _liability(rng, 5_000), direct)
     out = calibrate(data, base=BASE, version="v", **DATES)
     got, true = out.document["severity"]["mining"], BASE["severity"]["mining"]
     assert got["mu"] == pytest.approx(true["mu"], abs=0.1)
     assert out.diagnostics["severity"]["share"] == 0.5
     unassessed = SeverityData(claims.hazard_class, claims.losses, share=None)
-    data = CalibrationData(data.frequency, data.liability, unassessed, data.experience)
+    data = replace(data, severity=unassessed)
     kept = calibrate(data, base=BASE, version="v", **DATES)
     assert kept.document["severity"] == BASE["severity"]
     assert "no claim assessed" in kept.diagnostics["severity"]["kept"]
