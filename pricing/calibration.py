@@ -2,8 +2,12 @@
 
 Each part of the model (DESIGN.md section 2) is fitted on its own data, by its own method:
 
-A metric that does not vary in the data (a rare event no enterprise had) cannot be told from
-the intercept: its coefficient is kept from the base model and the diagnostics say so.
+A metric non-zero in fewer than ``MIN_NONZERO_ROWS`` rows (a rare event few enterprises had),
+or the same in every row (every firm still unaudited), cannot be estimated: it keeps the base
+model's coefficient. A coefficient estimated with the wrong sign — a worse hazard metric
+lowering the frequency, better service costing more, both of which the model forbids — is
+held at 0 and the rest refitted, largest violation first. The diagnostics list both
+(``kept_too_rare``, ``held_at_zero``).
 
 - **client frequency** ``λ = base[class] · (employees/100) · exp(β·x)``: a Poisson GLM with
   log link on enterprise-years, the exposure (hundreds of employees × years at risk) as an
@@ -16,9 +20,7 @@ the intercept: its coefficient is kept from the base model and the diagnostics s
   Poisson" regression of G. Zou, *Am. J. Epidemiol.* 159 (2004) 702–706, which estimates log
   relative risks consistently where a log-binomial fit often fails to converge; its model
   standard errors are conservative for a binary outcome (a Poisson variance μ ≥ μ(1 − μ)).
-  A coefficient estimated with the wrong sign (better service costing more, which the model
-  forbids) is held at 0 and the rest refitted, largest violation first; the diagnostics list
-  it under ``held_at_zero``. An incident is seen for a window (to the end of the firm's
+  An incident is seen for a window (to the end of the firm's
   continuous cover or the as-of date) and carries an offset ``log F(window)``, the share of
   liable claims reported within it: the expected count of *reported* liable claims is
   ``π · F(window)``. Incidents whose window sees less than ``MIN_REPORTED_SHARE`` are left
@@ -75,6 +77,8 @@ __all__ = [
 
 #: An incident whose window sees less than this share of its liable claims is left out.
 MIN_REPORTED_SHARE = 0.05
+#: Fewest rows a metric must be non-zero in for its coefficient to be estimated.
+MIN_NONZERO_ROWS = 30
 #: Fewest losses a class needs for its own severity fit.
 MIN_SEVERITY_LOSSES = 30
 #: glum's gradient tolerance for the calibration fits: on the log-likelihood per unit of
@@ -216,9 +220,8 @@ def _frequency(data: FrequencyData, document: dict[str, Any]) -> dict[str, Any]:
         raise PricingError("must index HAZARD_CLASSES", field="frequency.hazard_class", value=seen)
     reference, others = seen[0], seen[1:]
     dummies = (classes[:, None] == np.asarray(others)[None, :]).astype(float)
-    varied = _varied(features)
-    fit = GLM("poisson", "log", tol=GLM_TOL).fit(
-        np.hstack([dummies, features[:, varied]]), data.incidents, offset=np.log(exposure)
+    fit, varied, held, rare = _constrained_fit(
+        dummies, features, data.incidents, np.log(exposure), [1] * len(FREQUENCY_FEATURES)
     )
     cov, k = fit.cov_, len(others)
     bases, rows = dict(document["frequency"]["base_per_100_employees"]), []
@@ -230,6 +233,8 @@ def _frequency(data: FrequencyData, document: dict[str, Any]) -> dict[str, Any]:
         bases[name] = float(math.exp(estimate))
         rows.append(_row(f"log base[{name}]", estimate, math.sqrt(variance)))
     coefficients = dict(document["frequency"]["coefficients"])
+    for i in held:
+        coefficients[FREQUENCY_FEATURES[i]] = 0.0
     for j, i in enumerate(np.flatnonzero(varied)):
         name = FREQUENCY_FEATURES[i]
         coefficients[name] = float(fit.coef_[k + j])
@@ -239,7 +244,8 @@ def _frequency(data: FrequencyData, document: dict[str, Any]) -> dict[str, Any]:
     unseen = [HAZARD_CLASSES[i] for i in range(len(HAZARD_CLASSES)) if i not in seen]
     return _summary(fit, rows) | {
         "classes_without_data": unseen,
-        "kept_without_variation": [FREQUENCY_FEATURES[i] for i in np.flatnonzero(~varied)],
+        "kept_too_rare": [FREQUENCY_FEATURES[i] for i in rare],
+        "held_at_zero": [FREQUENCY_FEATURES[i] for i in held],
     }
 
 
@@ -264,25 +270,11 @@ def _liability(data: LiabilityData, lag: ReportLag, document: dict[str, Any]) ->
     share = lag(window)
     seen = share >= MIN_REPORTED_SHARE
     deficits, liable, share = deficits[seen], np.asarray(data.liable)[seen], share[seen]
-    free = _varied(deficits)
-    constrained: list[str] = []
-    while True:
-        fit = GLM("poisson", "log", tol=GLM_TOL).fit(
-            deficits[:, free], liable, offset=np.log(share)
-        )
-        wrong = [
-            i
-            for j, i in enumerate(np.flatnonzero(free))
-            if fit.coef_[j] * _LIABILITY_SIGN[QUALITY_FEATURES[i]] < 0
-        ]
-        if not wrong:
-            break
-        # The model requires better service never to cost more: a deficit whose estimate has
-        # the wrong sign is held at 0 (no effect) and the rest refitted (DESIGN.md §2).
-        worst = max(wrong, key=lambda i: abs(fit.coef_[list(np.flatnonzero(free)).index(i)]))
-        free[worst] = False
-        constrained.append(QUALITY_FEATURES[worst])
-    varied = free
+    signs = [_LIABILITY_SIGN[name] for name in QUALITY_FEATURES]
+    fit, varied, held, rare = _constrained_fit(
+        np.zeros((len(liable), 0)), deficits, liable, np.log(share), signs
+    )
+    constrained = [QUALITY_FEATURES[i] for i in held]
     coefficients = dict(document["liability"]["coefficients"])
     for name in constrained:
         coefficients[name] = 0.0
@@ -296,7 +288,7 @@ def _liability(data: LiabilityData, lag: ReportLag, document: dict[str, Any]) ->
     return _summary(fit, rows) | {
         "liable_claims": int(np.sum(liable)),
         "left_out": int(np.sum(~seen)),
-        "kept_without_variation": [QUALITY_FEATURES[i] for i in np.flatnonzero(~_varied(deficits))],
+        "kept_too_rare": [QUALITY_FEATURES[i] for i in rare],
         "held_at_zero": constrained,
     }
 
@@ -366,10 +358,38 @@ def _credibility(data: ExperienceData, document: dict[str, Any]) -> dict[str, An
     return out | {"credibility_k": kept, "kept": "no heterogeneity between firms in the data"}
 
 
-def _varied(columns: np.ndarray) -> np.ndarray:
-    """Which columns vary at all: a constant column cannot be told from the intercept, and
-    its coefficient is kept from the base model (the diagnostics list it)."""
-    return np.ptp(columns, axis=0) > 0 if len(columns) else np.zeros(columns.shape[1], bool)
+def _constrained_fit(
+    fixed: np.ndarray, features: np.ndarray, y: Any, offset: np.ndarray, signs: list[int]
+) -> tuple[GLM, np.ndarray, list[int], list[int]]:
+    """A Poisson log-link fit of ``y`` on ``fixed`` (free sign) and ``features`` whose
+    coefficients must have the ``signs`` the model requires.
+
+    A feature non-zero in fewer than ``MIN_NONZERO_ROWS`` rows, or constant, cannot be
+    estimated (a rare event separates the data; a constant is the intercept again): it keeps
+    the base coefficient.
+    A feature estimated with the wrong sign is held at 0 and the rest refitted, the largest
+    violation first. Returns the fit, the mask of features in it, those held and those rare.
+    """
+    rare = [
+        i
+        for i in range(features.shape[1])
+        if np.count_nonzero(features[:, i]) < MIN_NONZERO_ROWS or np.ptp(features[:, i]) == 0
+    ]
+    free = np.ones(features.shape[1], dtype=bool)
+    free[rare] = False
+    held: list[int] = []
+    while True:
+        columns = np.flatnonzero(free)
+        fit = GLM("poisson", "log", tol=GLM_TOL).fit(
+            np.hstack([fixed, features[:, columns]]), y, offset=offset
+        )
+        estimates = fit.coef_[fixed.shape[1] :]
+        wrong = [(abs(b), i) for b, i in zip(estimates, columns, strict=True) if b * signs[i] < 0]
+        if not wrong:
+            return fit, free, held, rare
+        worst = max(wrong)[1]
+        free[worst] = False
+        held.append(int(worst))
 
 
 def _summary(fit: GLM, rows: list[dict[str, float]]) -> dict[str, Any]:

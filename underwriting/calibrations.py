@@ -179,7 +179,7 @@ def summary(calibration: Calibration) -> str:
             f"  {row['name']:<40} {row['estimate']:>9.4f} ± {row['se']:.4f}"
             for row in fit["coefficients"]
         ]
-        for key in ("kept_without_variation", "held_at_zero"):
+        for key in ("kept_too_rare", "held_at_zero"):
             if fit.get(key):
                 lines.append(f"  {key.replace('_', ' ')}: {', '.join(fit[key])}")
     severity = d["severity"]
