@@ -175,3 +175,26 @@ def test_a_backtest_runs_and_stores_its_result_or_its_error(book, uows):
             assert done.error == "ValueError: the GLM did not converge"
         backtest_jobs.run(uows, row.id, source=source, runner=breaks)  # a second run does nothing
         assert backtest_jobs.get(uows, actuary, row.id).status == status
+
+
+def test_a_backtest_posted_through_the_api_finishes_with_its_metrics_and_report(client, book):
+    import time
+
+    headers = auth(book, "actuary")
+    started = client.post(
+        "/v1/backtests", json={"from_year": 2023, "to_year": 2024}, headers=headers
+    )
+    assert started.status_code == 202, started.text
+    assert started.json()["status"] in ("queued", "running")
+    url = started.headers["location"]
+    deadline = time.monotonic() + 120
+    while (body := client.get(url, headers=headers).json())["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline, body
+        time.sleep(0.5)
+    assert body["status"] == "finished", body["error"]
+    assert body["metrics"]["test_years"] == [2023, 2024]
+    assert body["report_url"] == f"{url}/report"
+    report = client.get(body["report_url"], headers=headers)
+    assert report.status_code == 200
+    assert report.headers["content-type"].startswith("text/html")
+    assert report.text.count("<figure") == 6  # the charts, inline
