@@ -22,6 +22,7 @@ from typing import Any
 
 from underwriting import clock
 from underwriting.access import Principal, Resource, require_create, require_role
+from underwriting.backtests import GAP_YEARS, MIN_HISTORY_YEARS
 from underwriting.calibrations import HistorySource
 from underwriting.db.tables import Backtest
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
@@ -49,13 +50,14 @@ def submit(
     require_create(principal, Resource.BACKTEST)
     first, last = source.years
     start, end = values["from_year"], values["to_year"]
-    if start < first + 2:
+    earliest = first + MIN_HISTORY_YEARS - 1 + GAP_YEARS
+    if start < earliest:
         raise InvalidInput(
             "from_year",
             start,
-            f"leaves too little history to calibrate: the history starts in {first} and a "
-            f"test year is calibrated on the years up to two before it, so the first test "
-            f"year is {first + 2}",
+            f"leaves too little history to calibrate: the history starts in {first}, a test "
+            f"year is calibrated on the data through two years before it, and a calibration "
+            f"needs {MIN_HISTORY_YEARS} full years, so the first test year is {earliest}",
         )
     if end > last:
         raise InvalidInput("to_year", end, f"is past the history, which ends in {last}")

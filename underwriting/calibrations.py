@@ -133,11 +133,12 @@ def calibrate_history(
 ) -> Calibration:
     """A draft model calibrated on ``history`` as seen on ``as_of``, effective the next day."""
     first = date(history.first_year, 1, 1)
-    if as_of < first + timedelta(days=365):
+    if as_of < date(history.first_year + 1, 12, 31):
         raise InvalidInput(
             "as_of",
             as_of.isoformat(),
-            f"must leave at least a year of history: the data start on {first}",
+            f"must leave at least two full years of history (the development of claims needs "
+            f"two origin years): the data start on {first}",
         )
     base = base or RatingModel.load()
     view = history.as_of(as_of)

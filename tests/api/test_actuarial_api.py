@@ -53,7 +53,7 @@ def test_an_actuary_calibrates_a_draft_stored_with_its_diagnostics(client, book)
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"as_of_date": "2016-06-30"}, "as_of"),
+        ({"as_of_date": "2017-06-30"}, "as_of"),
         ({"as_of_date": "31/12/2023"}, "as_of_date"),
         ({"version": "bad version!"}, "version"),
     ],
@@ -78,7 +78,7 @@ def test_only_actuaries_calibrate_and_start_backtests(client, book, key):
 @pytest.mark.parametrize(
     ("body", "field", "words"),
     [
-        ({"from_year": 2017, "to_year": 2020}, "from_year", "too little history"),
+        ({"from_year": 2018, "to_year": 2020}, "from_year", "the first test year is 2019"),
         ({"from_year": 2019, "to_year": 2026}, "to_year", "ends in 2025"),
         ({"from_year": 2021, "to_year": 2020}, "to_year", "before from_year"),
         (

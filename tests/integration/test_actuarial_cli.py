@@ -116,7 +116,7 @@ def test_calibrate_prints_the_fits_and_writes_a_valid_draft(cli, tmp_path):
 
 @pytest.mark.parametrize(
     ("as_of", "words"),
-    [("2016-06-30", "must leave at least a year of history"), ("31/12/2023", "a date like")],
+    [("2017-06-30", "must leave at least two full years"), ("31/12/2023", "a date like")],
 )
 def test_calibrate_refuses_a_bad_as_of_date_and_writes_nothing(cli, tmp_path, as_of, words):
     out = tmp_path / "draft.json"
