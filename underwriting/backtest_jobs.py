@@ -22,7 +22,7 @@ from typing import Any
 
 from underwriting import clock
 from underwriting.access import Principal, Resource, require_create, require_role
-from underwriting.backtests import GAP_YEARS, MIN_HISTORY_YEARS
+from underwriting.backtests import check_years
 from underwriting.calibrations import HistorySource
 from underwriting.db.tables import Backtest
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
@@ -48,21 +48,8 @@ def submit(
 ) -> Backtest:
     """Check and store a backtest request; ``run`` it next, off the request."""
     require_create(principal, Resource.BACKTEST)
-    first, last = source.years
     start, end = values["from_year"], values["to_year"]
-    earliest = first + MIN_HISTORY_YEARS - 1 + GAP_YEARS
-    if start < earliest:
-        raise InvalidInput(
-            "from_year",
-            start,
-            f"leaves too little history to calibrate: the history starts in {first}, a test "
-            f"year is calibrated on the data through two years before it, and a calibration "
-            f"needs {MIN_HISTORY_YEARS} full years, so the first test year is {earliest}",
-        )
-    if end > last:
-        raise InvalidInput("to_year", end, f"is past the history, which ends in {last}")
-    if end < start:
-        raise InvalidInput("to_year", end, f"must not be before from_year ({start})")
+    check_years(source.years, start, end, fields=("from_year", "to_year"))
     candidate = values.get("candidate_version")
     with uow_factory() as uow:
         if candidate is not None and uow.rating_models.get(candidate) is None:

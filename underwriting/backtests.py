@@ -168,23 +168,37 @@ def _last_year(history: InsuredHistory) -> int:
     return history.first_year + history.years - 1
 
 
-def _check_range(
-    history: InsuredHistory, first_year: int, last_year: int, evaluated: date | None
-) -> date:
-    earliest, latest = default_range(history)
+def check_years(
+    history_years: tuple[int, int],
+    first_year: int,
+    last_year: int,
+    *,
+    fields: tuple[str, str] = ("from", "to"),
+) -> None:
+    """Refuse test years a rolling backtest over a history of ``history_years`` (its first
+    and last calendar years) cannot run; ``fields`` name the two years to the caller."""
+    first, latest = history_years
+    earliest = first + MIN_HISTORY_YEARS - 1 + GAP_YEARS
+    start, end = fields
     if first_year < earliest:
         raise InvalidInput(
-            "from",
+            start,
             first_year,
             f"leaves too little history to calibrate: test year Y is priced by a model "
             f"calibrated on the data through Y − {GAP_YEARS}, which needs "
-            f"{MIN_HISTORY_YEARS} full years from {history.first_year}; the earliest is "
-            f"{earliest}",
+            f"{MIN_HISTORY_YEARS} full years from {first}; the first test year is {earliest}",
         )
     if last_year > latest:
-        raise InvalidInput("to", last_year, f"is beyond the history, which ends in {latest}")
+        raise InvalidInput(end, last_year, f"is past the history, which ends in {latest}")
     if last_year < first_year:
-        raise InvalidInput("to", last_year, f"must not be before from ({first_year})")
+        raise InvalidInput(end, last_year, f"must not be before {start} ({first_year})")
+
+
+def _check_range(
+    history: InsuredHistory, first_year: int, last_year: int, evaluated: date | None
+) -> date:
+    latest = _last_year(history)
+    check_years((history.first_year, latest), first_year, last_year)
     end = date(latest, 12, 31)
     evaluated = evaluated or end
     if not date(last_year, 12, 31) <= evaluated <= end:

@@ -158,7 +158,7 @@ def test_backtest_takes_a_calibrated_draft_as_its_candidate(cli, tmp_path):
     ("argv", "words"),
     [
         (["--from", "2017"], "from: leaves too little history to calibrate"),
-        (["--to", "2026"], "to: is beyond the history, which ends in 2025"),
+        (["--to", "2026"], "to: is past the history, which ends in 2025"),
         (["--from", "2024", "--to", "2023"], "to: must not be before from (2024)"),
         (["--candidate", "pl-1999.9"], "no shipped model 'pl-1999.9'"),
         (["--market", "."], "market: is not a market directory"),

@@ -69,7 +69,7 @@ def test_the_default_range_leaves_two_years_to_calibrate_on_and_one_between(smal
     ("first", "last", "evaluated", "field", "words"),
     [
         (2018, 2021, None, "from", "too little history to calibrate"),
-        (2019, 2022, None, "to", "beyond the history, which ends in 2021"),
+        (2019, 2022, None, "to", "past the history, which ends in 2021"),
         (2021, 2020, None, "to", "must not be before from (2021)"),
         (2019, 2020, date(2020, 12, 30), "evaluated", "must fall between"),
         (2019, 2020, date(2022, 1, 1), "evaluated", "must fall between"),
