@@ -75,7 +75,13 @@ def cancel(
 
     payload = {"policy": policy_id, **values}
     return create_once(
-        uow_factory, principal, idempotency_key, operation="cancel", payload=payload, create=create
+        uow_factory,
+        principal,
+        idempotency_key,
+        operation="cancel",
+        payload=payload,
+        create=create,
+        lock=lambda uow: locked_policy(uow, principal, policy_id),
     )
 
 
@@ -164,4 +170,5 @@ def reinstate(
         operation="reinstate",
         payload=payload,
         create=create,
+        lock=lambda uow: locked_policy(uow, principal, policy_id),
     )

@@ -82,7 +82,13 @@ def endorse(
 
     payload = {"policy": policy_id, **values}
     return create_once(
-        uow_factory, principal, idempotency_key, operation="endorse", payload=payload, create=create
+        uow_factory,
+        principal,
+        idempotency_key,
+        operation="endorse",
+        payload=payload,
+        create=create,
+        lock=lambda uow: locked_policy(uow, principal, policy_id),
     )
 
 
