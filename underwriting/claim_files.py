@@ -365,7 +365,7 @@ def _transition(
     verb: str,
     allowed: tuple[ClaimStatus, ...],
 ) -> ClaimView:
-    from underwriting.settlements import release_reserves, withdraw_pending
+    from underwriting.claim_ledger import release_reserves, withdraw_pending
 
     require_role(principal, ADJUSTERS, f"{verb} a claim")
     policy_id = policy_of_claim(uow_factory, principal, claim_id)

@@ -26,7 +26,7 @@ from api.schemas.claims import (
     ShareOverride,
 )
 from api.schemas.types import BIGINT_MAX
-from underwriting import claim_files, settlements
+from underwriting import claim_files, claim_ledger, policy_limits, settlements
 from underwriting.vocabulary import ClaimStatus, Role
 
 ClaimId = Annotated[int, Path(alias="id", ge=1, le=BIGINT_MAX)]
@@ -146,7 +146,7 @@ def build_router() -> APIRouter:
         key: RequiredIdempotencyKey,
     ):
         """The new levels; the change is posted to the ledger."""
-        created = settlements.set_reserves(
+        created = claim_ledger.set_reserves(
             uows, principal, ident, body.model_dump(), idempotency_key=key
         )
         replay_headers(response, created, f"/v1/claims/{ident}")
@@ -233,7 +233,7 @@ def build_router() -> APIRouter:
         response: Response,
         key: RequiredIdempotencyKey,
     ):
-        created = settlements.recover(
+        created = claim_ledger.recover(
             uows, principal, ident, body.model_dump(), idempotency_key=key
         )
         replay_headers(response, created, f"/v1/claims/{ident}")
@@ -262,7 +262,7 @@ def build_router() -> APIRouter:
         summary="The aggregate used and left, and each claim group's limit",
     )
     def read_limits(ident: PolicyId, principal: CurrentPrincipal, uows: UowFactory):
-        return LimitsRead.of(settlements.limits(uows, principal, ident))
+        return LimitsRead.of(policy_limits.limits(uows, principal, ident))
 
     return router
 

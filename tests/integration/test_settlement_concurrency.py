@@ -17,7 +17,7 @@ from decimal import Decimal
 import pytest
 
 from tests.claiming import MADE, report
-from underwriting import claim_files, settlements
+from underwriting import claim_files, policy_limits, settlements
 from underwriting.errors import Conflict
 from underwriting.keys import authenticate, create_key
 from underwriting.vocabulary import LedgerAccount, Role
@@ -108,7 +108,7 @@ def _totals(book, created) -> list[Decimal]:
 
 
 def _ledger_and_limits_agree(book, *, paid_total: Decimal) -> None:
-    view = settlements.limits(book.uows, book.principals["adjuster"], book.ids["policy_c1"])
+    view = policy_limits.limits(book.uows, book.principals["adjuster"], book.ids["policy_c1"])
     assert view.policy.aggregate_remaining == Decimal("0.00")
     assert view.aggregate_used == paid_total
     assert view.ledger_paid == paid_total
