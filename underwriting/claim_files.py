@@ -8,10 +8,8 @@ one policy are related: the first is the group, the rest join it (the policy row
 while a claim is filed, so two racing first notices cannot make two groups).
 
 The assessment is computed from the service records whenever it is read, so a record filed
-late shows up flagged. An adjuster may override the share with a reason; the override
-needs authority for what it could make the claim pay (the share of the damages claimed, up
-to the per-claim limit) and is an ``AuditEvent``. Denial, closure and reopening each take a
-reason code and a reason; a reopened claim's coverage is decided again.
+late shows up flagged. An adjuster's decisions on a claim (the share override, denial,
+closure, reopening) are in ``underwriting.claim_decisions``.
 """
 
 from __future__ import annotations
@@ -32,10 +30,8 @@ from underwriting.guidelines import GUIDELINES, Guidelines
 from underwriting.idempotency import Created, create_once
 from underwriting.vocabulary import (
     ClaimStatus,
-    ClosureCode,
     DenialCode,
     LedgerAccount,
-    ReopenCode,
     Role,
 )
 
@@ -125,10 +121,10 @@ def file_claim(
     policy_id = values["policy_id"]
 
     def lock(uow: UnitOfWork) -> None:
-        _policy(uow, principal, policy_id, lock=True)
+        claim_policy(uow, principal, policy_id, lock=True)
 
     def create(uow: UnitOfWork) -> list[int]:
-        policy = _policy(uow, principal, policy_id)
+        policy = claim_policy(uow, principal, policy_id)
         incident = uow.incidents.get(values["incident_id"], principal)
         if incident is None:
             raise NotFound("incident", values["incident_id"], field="incident_id")
@@ -149,7 +145,7 @@ def file_claim(
         uow.claims.add(claim)
         uow.flush()
         claim.related_group_id = uow.claims.first_of_group(policy.id, incident.id)
-        decision = _decide(uow, claim, policy, incident)
+        decision = decide_coverage(uow, claim, policy, incident)
         record(
             uow,
             principal,
@@ -248,162 +244,6 @@ def assess(uow: UnitOfWork, claim: Claim) -> AssessmentView:
     return AssessmentView(claim, found, days, share, source, records)
 
 
-def override_share(
-    uow_factory: UnitOfWorkFactory,
-    principal: Principal,
-    claim_id: int,
-    *,
-    share: Decimal,
-    reason: str,
-) -> AssessmentView:
-    """Set the share that settles the claim, with a reason; an ``AuditEvent`` keeps both."""
-    require_role(principal, ADJUSTERS, "override a liability share")
-    policy_id = policy_of_claim(uow_factory, principal, claim_id)
-    with uow_factory() as uow:
-        policy = _policy(uow, principal, policy_id, lock=True)
-        claim = visible_claim(uow, principal, claim_id)
-        _require_status(claim, "override its liability share", *_LIVE)
-        authority, exposure = (
-            settlement_authority(principal),
-            override_exposure(claim, policy, share),
-        )
-        if exposure > authority:
-            raise Conflict(
-                "share",
-                str(share),
-                f"at this share the claim could pay {exposure:.2f} CNY (the share of the "
-                f"damages claimed, up to the per-claim limit); this key's authority is "
-                f"{authority} CNY",
-            )
-        before = assess(uow, claim)
-        claim.liability_share = share
-        claim.share_override_reason = reason
-        record(
-            uow,
-            principal,
-            "claim.share_override",
-            subject=("claim", claim.id),
-            reason=reason,
-            values={
-                "share": str(share),
-                "was": None if before.share is None else str(before.share),
-                "was_source": before.share_source,
-            },
-        )
-        uow.commit()
-        return assess(uow, claim)
-
-
-def deny(
-    uow_factory: UnitOfWorkFactory,
-    principal: Principal,
-    claim_id: int,
-    *,
-    code: DenialCode,
-    reason: str,
-) -> ClaimView:
-    """Deny an open, referred or reopened claim; a pending settlement is withdrawn and any
-    outstanding reserve released."""
-    return _transition(
-        uow_factory, principal, claim_id, ClaimStatus.DENIED, code.value, reason, "deny", _LIVE
-    )
-
-
-def close(
-    uow_factory: UnitOfWorkFactory,
-    principal: Principal,
-    claim_id: int,
-    *,
-    code: ClosureCode,
-    reason: str,
-) -> ClaimView:
-    """Close a claim that is open, referred, settled or reopened; reserves are released."""
-    return _transition(
-        uow_factory,
-        principal,
-        claim_id,
-        ClaimStatus.CLOSED,
-        code.value,
-        reason,
-        "close",
-        (*_LIVE, ClaimStatus.SETTLED),
-    )
-
-
-def reopen(
-    uow_factory: UnitOfWorkFactory,
-    principal: Principal,
-    claim_id: int,
-    *,
-    code: ReopenCode,
-    reason: str,
-) -> ClaimView:
-    """Reopen a settled, denied or closed claim, with a reason code; coverage is decided
-    again, and a claim that still fails it stays as it was (409, naming the rules)."""
-    return _transition(
-        uow_factory,
-        principal,
-        claim_id,
-        ClaimStatus.REOPENED,
-        code.value,
-        reason,
-        "reopen",
-        (ClaimStatus.SETTLED, ClaimStatus.DENIED, ClaimStatus.CLOSED),
-    )
-
-
-_LIVE = (ClaimStatus.OPEN, ClaimStatus.REFERRED, ClaimStatus.REOPENED)
-
-
-def _transition(
-    uow_factory: UnitOfWorkFactory,
-    principal: Principal,
-    claim_id: int,
-    to: ClaimStatus,
-    code: str,
-    reason: str,
-    verb: str,
-    allowed: tuple[ClaimStatus, ...],
-) -> ClaimView:
-    from underwriting.claim_ledger import release_reserves, withdraw_pending
-
-    require_role(principal, ADJUSTERS, f"{verb} a claim")
-    policy_id = policy_of_claim(uow_factory, principal, claim_id)
-    with uow_factory() as uow:
-        policy = _policy(uow, principal, policy_id, lock=True)
-        claim = visible_claim(uow, principal, claim_id)
-        _require_status(claim, verb, *allowed)
-        was = claim.status
-        if to is ClaimStatus.REOPENED:
-            incident = uow.incidents.get(claim.incident_id)
-            assert incident is not None
-            decision = _decide(uow, claim, policy, incident)
-            if not decision.covered:
-                failed = "; ".join(r.text for r in decision.failures)
-                raise Conflict("status", claim.status, f"coverage still fails: {failed}")
-        else:
-            withdraw_pending(uow, principal, claim, reason=f"claim {verb}: {reason}")
-            release_reserves(uow, claim, memo=f"claim {verb}")
-        claim.status, claim.status_code, claim.status_reason = to, code, reason
-        record(
-            uow,
-            principal,
-            f"claim.{verb}",
-            subject=("claim", claim.id),
-            reason=reason,
-            values={"code": code, "from": was},
-        )
-        uow.commit()
-        return view_of(uow, principal, claim_id)
-
-
-def override_exposure(claim: Claim, policy: Policy, share: Decimal) -> Decimal:
-    """What an override to ``share`` could make the claim pay, CNY: that share of the
-    damages claimed (Σ heads of damage), at most the per-claim limit."""
-    claimed = sum((Decimal(h["amount"]) for h in claim.heads_of_damage), ZERO)
-    return min(policy.per_claim_limit, (share * claimed).quantize(ZERO))
-
-
 def policy_of_claim(uow_factory: UnitOfWorkFactory, principal: Principal, claim_id: int) -> int:
     """The policy of a visible claim, read on its own so that the transaction that then
     changes the claim can lock the policy before any other read."""
@@ -418,7 +258,9 @@ def visible_claim(uow: UnitOfWork, principal: Principal, claim_id: int) -> Claim
     return claim
 
 
-def _policy(uow: UnitOfWork, principal: Principal, policy_id: int, *, lock: bool = False) -> Policy:
+def claim_policy(
+    uow: UnitOfWork, principal: Principal, policy_id: int, *, lock: bool = False
+) -> Policy:
     policies = uow.policies
     policy = policies.lock(policy_id, principal) if lock else policies.get(policy_id, principal)
     if policy is None:
@@ -426,7 +268,7 @@ def _policy(uow: UnitOfWork, principal: Principal, policy_id: int, *, lock: bool
     return policy
 
 
-def _decide(
+def decide_coverage(
     uow: UnitOfWork, claim: Claim, policy: Policy, incident: Incident
 ) -> claims.CoverageDecision:
     """Decide coverage, keep it on the claim, and deny a claim that fails it."""
@@ -443,7 +285,7 @@ def _decide(
     return decision
 
 
-def _require_status(claim: Claim, action: str, *allowed: ClaimStatus) -> None:
+def require_status(claim: Claim, action: str, *allowed: ClaimStatus) -> None:
     if claim.status not in allowed:
         names = ", ".join(a.value for a in allowed)
         raise Conflict("status", claim.status, f"cannot {action}: the claim must be {names}")

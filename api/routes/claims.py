@@ -26,7 +26,7 @@ from api.schemas.claims import (
     ShareOverride,
 )
 from api.schemas.types import BIGINT_MAX
-from underwriting import claim_files, claim_ledger, policy_limits, settlements
+from underwriting import claim_decisions, claim_files, claim_ledger, policy_limits, settlements
 from underwriting.vocabulary import ClaimStatus, Role
 
 ClaimId = Annotated[int, Path(alias="id", ge=1, le=BIGINT_MAX)]
@@ -125,7 +125,7 @@ def build_router() -> APIRouter:
     ):
         """An adjuster whose settlement authority covers the per-claim limit; the override
         and its reason join the audit trail."""
-        view = claim_files.override_share(
+        view = claim_decisions.override_share(
             uows, principal, ident, share=body.share, reason=body.reason
         )
         accident = claim_files.get_claim(uows, principal, ident).incident.accident_type
@@ -241,19 +241,19 @@ def build_router() -> APIRouter:
 
     @router.post("/claims/{id}/denial", response_model=ClaimRead, summary="Deny, with a reason")
     def deny(ident: ClaimId, body: Denial, principal: CurrentPrincipal, uows: UowFactory):
-        view = claim_files.deny(uows, principal, ident, code=body.code, reason=body.reason)
+        view = claim_decisions.deny(uows, principal, ident, code=body.code, reason=body.reason)
         return ClaimRead.of(view)
 
     @router.post("/claims/{id}/closure", response_model=ClaimRead, summary="Close, with a reason")
     def close(ident: ClaimId, body: Closure, principal: CurrentPrincipal, uows: UowFactory):
-        view = claim_files.close(uows, principal, ident, code=body.code, reason=body.reason)
+        view = claim_decisions.close(uows, principal, ident, code=body.code, reason=body.reason)
         return ClaimRead.of(view)
 
     @router.post(
         "/claims/{id}/reopening", response_model=ClaimRead, summary="Reopen, with a reason code"
     )
     def reopen(ident: ClaimId, body: Reopening, principal: CurrentPrincipal, uows: UowFactory):
-        view = claim_files.reopen(uows, principal, ident, code=body.code, reason=body.reason)
+        view = claim_decisions.reopen(uows, principal, ident, code=body.code, reason=body.reason)
         return ClaimRead.of(view)
 
     @router.get(
