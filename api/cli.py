@@ -9,7 +9,7 @@ secondlock demo            # migrate, load fixtures/demo if empty, mint one key 
 secondlock serve --port 8000
 secondlock develop TRIANGLE.csv      # chain ladder and Mack s.e. of a long-form triangle, as JSON
 secondlock reserve-backtest [--line LINE] [--out FILE]   # chain ladder vs the CAS squares
-secondlock calibrate --as-of 2023-12-31 [--market DIR] [--version V] [--out FILE]
+secondlock calibrate --as-of 2023-12-31 [--market DIR] [--version V] [--out FILE | --store]
 secondlock backtest [--from 2019] [--to 2025] [--candidate VERSION|FILE] [--market DIR] --out DIR
 """
 
@@ -221,10 +221,19 @@ def _reserve_backtest(args: argparse.Namespace, _: Settings) -> None:
     print(summary_table(backtest))
 
 
-def _calibrate(args: argparse.Namespace, _: Settings) -> None:
-    history = calibrations.HistorySource(Path(args.market)).history()
+def _calibrate(args: argparse.Namespace, settings: Settings) -> None:
+    source = calibrations.HistorySource(Path(args.market))
+    as_of = _iso_date("as-of", args.as_of)
+    if args.store:
+        uows = _uows(settings)
+        stored = calibrations.calibrate_and_store(
+            uows, keys.operator(uows), as_of=as_of, version=args.version, source=source
+        )
+        calibration_id = stored.calibration.id
+        print(f"stored draft {stored.model.version} with its diagnostics ({calibration_id})")
+        return
     calibration = calibrations.calibrate_history(
-        history, as_of=_iso_date("as-of", args.as_of), version=args.version
+        source.history(), as_of=as_of, version=args.version
     )
     if args.out:
         calibrations.write_calibration(calibration, Path(args.out))
@@ -324,6 +333,11 @@ def parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--market", default=str(calibrations.DEMO_MARKET))
     calibrate.add_argument("--version", help="the draft's version (default cal-<as-of>)")
     calibrate.add_argument("--out", help="write the draft document and diagnostics as JSON")
+    calibrate.add_argument(
+        "--store",
+        action="store_true",
+        help="store the draft version and its diagnostics in the database instead",
+    )
     calibrate.set_defaults(run=_calibrate)
 
     rolling = groups.add_parser(

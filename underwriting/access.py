@@ -17,9 +17,10 @@ from underwriting.vocabulary import INSURER_STAFF, OrgKind, Role
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """The caller: one API key, bound to one organisation and one role."""
+    """The caller: one API key, bound to one organisation and one role; ``key_id`` is
+    ``None`` only for the platform's operator at the command line (``keys.operator``)."""
 
-    key_id: int
+    key_id: int | None
     organisation_id: int
     org_kind: OrgKind
     role: Role

@@ -108,3 +108,15 @@ def authenticate(uow_factory: UnitOfWorkFactory, plaintext: str) -> Principal | 
             role=Role(row.role),
             authority_limit=row.authority_limit,
         )
+
+
+def operator(uow_factory: UnitOfWorkFactory) -> Principal:
+    """The platform's operator at the command line: the platform organisation, acting as an
+    admin without an API key (what it writes records no key)."""
+    with uow_factory() as uow:
+        platform = uow.organisations.first_of_kind(OrgKind.PLATFORM)
+    if platform is None:
+        raise NotFound("organisation", "platform", field="platform")
+    return Principal(
+        key_id=None, organisation_id=platform, org_kind=OrgKind.PLATFORM, role=Role.ADMIN
+    )

@@ -64,3 +64,26 @@ def test_generate_then_load_a_market(cli, tmp_path, uows):
         assert uow.firms.count() == 3 and uow.enterprises.count() == 15
     code, _, err = cli("fixtures", "load", str(out_dir))
     assert code == 2 and "empty book" in err
+
+
+def test_calibrate_stores_a_draft_as_the_platform_operator(cli, uows):
+    from underwriting.db.tables import AuditEvent
+
+    _, out, _ = cli("platform", "create", "--name", "平台", "--credit-code", credit_code(9))
+    code, out, err = cli("calibrate", "--as-of", "2023-12-31", "--store")
+    assert (code, err) == (0, "")
+    assert out.startswith("stored draft cal-2023-12-31 with its diagnostics")
+    with uows() as uow:
+        model = uow.rating_models.get("cal-2023-12-31")
+        assert (model.status, model.created_by_key_id) == ("draft", None)
+        assert uow.calibrations.of_model("cal-2023-12-31").diagnostics["frequency"]["n_obs"] == 9600
+        drafted = uow.session.query(AuditEvent).filter_by(action="model.draft").one()
+        assert drafted.api_key_id is None
+    code, _, err = cli("calibrate", "--as-of", "2023-12-31", "--store")
+    assert code == 2 and "already exists" in err
+
+
+def test_calibrate_store_needs_a_platform(cli):
+    code, out, err = cli("calibrate", "--as-of", "2023-12-31", "--store")
+    assert (code, out) == (2, "")
+    assert "platform" in err
