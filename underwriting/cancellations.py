@@ -25,10 +25,11 @@ from pricing import PremiumSlice, PricingError, cancellation_refund
 from underwriting import clock
 from underwriting.access import Principal, Resource, require_create
 from underwriting.audit_trail import record
+from underwriting.db.tables import Policy
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
-from underwriting.endorsements import TERM_KINDS, PolicyBook, check_in_period, locked_policy
+from underwriting.endorsements import TERM_KINDS, PolicyBook, check_in_period, on_locked_policy
 from underwriting.errors import Conflict, InvalidInput
-from underwriting.idempotency import Created, create_once
+from underwriting.idempotency import Created
 from underwriting.rating_models import model_version
 from underwriting.vocabulary import PolicyStatus
 from underwriting.vocabulary import PolicyTransactionKind as Kind
@@ -49,8 +50,7 @@ def cancel(
     """Cancel a policy from ``values["effective_date"]`` (``by``: insured, insurer, flat)."""
     require_create(principal, Resource.POLICY)
 
-    def create(uow: UnitOfWork) -> list[int]:
-        policy = locked_policy(uow, principal, policy_id)
+    def create(uow: UnitOfWork, policy: Policy) -> list[int]:
         if policy.status != PolicyStatus.IN_FORCE:
             raise Conflict("status", policy.status, "only a policy in force can be cancelled")
         day = values.get("effective_date") or policy.effective_date
@@ -74,14 +74,14 @@ def cancel(
         return [ident]
 
     payload = {"policy": policy_id, **values}
-    return create_once(
+    return on_locked_policy(
         uow_factory,
         principal,
+        policy_id,
         idempotency_key,
         operation="cancel",
         payload=payload,
         create=create,
-        lock=lambda uow: locked_policy(uow, principal, policy_id),
     )
 
 
@@ -130,8 +130,7 @@ def reinstate(
     """Undo a cancellation within the window: cover resumes from the cancellation date."""
     require_create(principal, Resource.POLICY)
 
-    def create(uow: UnitOfWork) -> list[int]:
-        policy = locked_policy(uow, principal, policy_id)
+    def create(uow: UnitOfWork, policy: Policy) -> list[int]:
         if policy.status != PolicyStatus.CANCELLED:
             raise Conflict("status", policy.status, "only a cancelled policy can be reinstated")
         deadline = date.fromordinal(policy.cancelled_date.toordinal() + REINSTATEMENT_DAYS)
@@ -163,12 +162,12 @@ def reinstate(
         return [ident]
 
     payload = {"policy": policy_id, **values}
-    return create_once(
+    return on_locked_policy(
         uow_factory,
         principal,
+        policy_id,
         idempotency_key,
         operation="reinstate",
         payload=payload,
         create=create,
-        lock=lambda uow: locked_policy(uow, principal, policy_id),
     )

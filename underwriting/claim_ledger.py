@@ -37,9 +37,9 @@ from underwriting.claim_files import (
 )
 from underwriting.db.tables import Claim, LedgerTransaction, Policy
 from underwriting.db.uow import UnitOfWork, UnitOfWorkFactory
-from underwriting.endorsements import locked_policy
+from underwriting.endorsements import on_locked_policy
 from underwriting.errors import Conflict
-from underwriting.idempotency import Created, create_once
+from underwriting.idempotency import Created
 from underwriting.vocabulary import ClaimStatus, LedgerAccount, SettlementStatus
 
 #: Claim statuses whose reserves may be set.
@@ -162,18 +162,17 @@ def on_locked_claim(
     (before the replay check: a racing retry waits, then replays), then reads the claim."""
     policy_id = policy_of_claim(uow_factory, principal, claim_id)
 
-    def run(uow: UnitOfWork) -> list[int]:
-        policy = locked_policy(uow, principal, policy_id)
+    def run(uow: UnitOfWork, policy: Policy) -> list[int]:
         return create(uow, policy, visible_claim(uow, principal, claim_id))
 
-    return create_once(
+    return on_locked_policy(
         uow_factory,
         principal,
+        policy_id,
         idempotency_key,
         operation=operation,
         payload=payload,
         create=run,
-        lock=lambda uow: locked_policy(uow, principal, policy_id),
     )
 
 

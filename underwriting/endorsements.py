@@ -13,7 +13,7 @@ re-priced. Every transaction records the terms and full-term premium before and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -62,8 +62,7 @@ def endorse(
     if not change:
         raise InvalidInput("body", None, f"names no change; give one of {', '.join(CHANGES)}")
 
-    def create(uow: UnitOfWork) -> list[int]:
-        policy = locked_policy(uow, principal, policy_id)
+    def create(uow: UnitOfWork, policy: Policy) -> list[int]:
         model = model_version(uow, policy.model_version)
         day = values["effective_date"]
         _check(uow, principal, policy, day, change)
@@ -81,14 +80,42 @@ def endorse(
         return ids
 
     payload = {"policy": policy_id, **values}
-    return create_once(
+    return on_locked_policy(
         uow_factory,
         principal,
+        policy_id,
         idempotency_key,
         operation="endorse",
         payload=payload,
         create=create,
-        lock=lambda uow: locked_policy(uow, principal, policy_id),
+    )
+
+
+def on_locked_policy(
+    uow_factory: UnitOfWorkFactory,
+    principal: Principal,
+    policy_id: int,
+    idempotency_key: str | None,
+    *,
+    operation: str,
+    payload: Any,
+    create: Callable[[UnitOfWork, Policy], list[int]],
+) -> Created:
+    """Run ``create`` once per key on the policy, locked once, first thing in the
+    transaction — before the replay check, so a racing retry waits, then replays."""
+    held: list[Policy] = []
+
+    def lock(uow: UnitOfWork) -> None:
+        held[:] = [locked_policy(uow, principal, policy_id)]
+
+    return create_once(
+        uow_factory,
+        principal,
+        idempotency_key,
+        operation=operation,
+        payload=payload,
+        create=lambda uow: create(uow, held[0]),
+        lock=lock,
     )
 
 
