@@ -8,17 +8,15 @@ shown beside them, so that an actuary sees the two agree.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from underwriting.access import Principal, require_role
-from underwriting.claim_files import CLAIM_READERS
+from underwriting.claim_files import CLAIM_READERS, Money
 from underwriting.db.claim_repositories import GroupUsage
 from underwriting.db.tables import Policy
 from underwriting.db.uow import UnitOfWorkFactory
 from underwriting.errors import NotFound
-from underwriting.vocabulary import LedgerAccount
 
 ZERO = Decimal("0.00")
 
@@ -61,15 +59,14 @@ def limits(uow_factory: UnitOfWorkFactory, principal: Principal, policy_id: int)
         usage = uow.claims.usage(policy_id=policy.id)
         groups = uow.claims.groups_of_policy(policy.id)
         members = uow.claims.group_members([g for g, _ in groups])
-        balances = uow.claims.policy_balances(policy.id)
+        money = Money.of(uow.claims.policy_balances(policy.id))
         pending = uow.claims.pending_total(policy.id)
         return LimitsView(
             policy=policy,
             aggregate_used=policy.aggregate_limit - policy.aggregate_remaining,
             pending_total=pending,
-            ledger_paid=_balance(balances, LedgerAccount.CLAIMS_PAID)
-            + _balance(balances, LedgerAccount.DEFENCE_PAID),
-            ledger_recovered=-_balance(balances, LedgerAccount.RECOVERIES),
+            ledger_paid=money.paid,
+            ledger_recovered=money.recovered,
             groups=[
                 _group_limits(policy, g, incident, members[g], usage.get(g, GroupUsage()))
                 for g, incident in groups
@@ -92,7 +89,3 @@ def _group_limits(
         deductible_used=used.deductible,
         deductible_remaining=policy.deductible - used.deductible,
     )
-
-
-def _balance(balances: Mapping[str, Decimal], account: LedgerAccount) -> Decimal:
-    return Decimal(balances.get(account.value, ZERO)).quantize(ZERO)
